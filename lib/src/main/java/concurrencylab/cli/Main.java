@@ -1,0 +1,102 @@
+package concurrencylab.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import concurrencylab.measure.Machine;
+import concurrencylab.measure.StartupCost;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The jar's command line: each sub-command runs one experiment and prints it, as text or,
+ * with {@code --json}, as exactly one JSON object on standard output.
+ */
+@Command(name = "concurrency-lab",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Runs Concurrency Lab experiments from the command line.",
+        subcommands = {Main.MachineCommand.class, Main.StartupCostCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit status (0 on success, 2 on a usage error). */
+    public static int run(String... args) {
+        return new CommandLine(new Main())
+                .setExecutionExceptionHandler(Main::explain)
+                .execute(args);
+    }
+
+    /** A learner's mistake (a bad parameter) gets its one-line message, not a stack trace. */
+    private static int explain(Exception e, CommandLine command, CommandLine.ParseResult parsed) throws Exception {
+        if (e instanceof IllegalArgumentException) {
+            command.getErr().println(command.getColorScheme().errorText("error: " + e.getMessage()));
+            return command.getCommandSpec().exitCodeOnInvalidInput();
+        }
+        throw e;
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(System.out);
+        return 0;
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Command(name = "machine", mixinStandardHelpOptions = true,
+            description = "Describes this machine as the JVM sees it: cores, Java, memory, operating system.")
+    static final class MachineCommand implements Callable<Integer> {
+        @Option(names = "--json", description = "Print one JSON object instead of text.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            Machine machine = Machine.describe();
+            if (json) {
+                System.out.println(JSON.writeValueAsString(machine));
+            } else {
+                machine.properties().forEach((k, v) -> System.out.printf("%-28s %s%n", k, v));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "startup-cost", mixinStandardHelpOptions = true,
+            description = "Measures what it costs to start a platform thread, a virtual thread and a child JVM.")
+    static final class StartupCostCommand implements Callable<Integer> {
+        @Option(names = "--threads", defaultValue = "200", paramLabel = "N",
+                description = "Threads of each kind to time (1 to 100000; default ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Option(names = "--jvms", defaultValue = "3", paramLabel = "N",
+                description = "Child JVMs to time (1 to 20; default ${DEFAULT-VALUE}).")
+        int jvms;
+
+        @Option(names = "--json", description = "Print one JSON object instead of text.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            StartupCost cost = StartupCost.measure(threads, jvms);
+            System.out.println(json ? JSON.writeValueAsString(cost) : cost.toString());
+            return 0;
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"Concurrency Lab " + (version == null ? "(development build)" : version)
+                    + ", running on Java " + System.getProperty("java.version")};
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The jar's command line: {@code java -jar concurrency-lab.jar --help}. */
+package concurrencylab.cli;

@@ -1,0 +1,112 @@
+package concurrencylab.measure;
+
+import concurrencylab.display.Display;
+import concurrencylab.display.Displayable;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * The machine a lesson runs on, as the JVM sees it: cores, JVM, memory, operating system and
+ * Java kernel. Every timing in the lab depends on these, so each lesson shows them.
+ *
+ * <p>{@code cores} is what {@link Runtime#availableProcessors()} reports, which already
+ * accounts for container limits (Binder gives a session one CPU). The record is a snapshot:
+ * it does not change when the machine's load does.
+ *
+ * <pre>{@code
+ * Machine machine = Machine.describe();
+ * Display.show(machine);                   // a table
+ * machine.cores();                         // 2
+ * }</pre>
+ *
+ * @param cores processors available to this JVM
+ * @param javaVersion the running Java version, e.g. "25.0.1"
+ * @param jvm the virtual machine's name and vendor
+ * @param maxHeapBytes the most heap this JVM will use (-Xmx)
+ * @param physicalMemoryBytes memory of the machine or container, or -1 if unknown
+ * @param os operating system name, version and architecture
+ * @param kernel the Java kernel this code runs in, or "no Jupyter kernel"
+ */
+public record Machine(int cores, String javaVersion, String jvm, long maxHeapBytes,
+                      long physicalMemoryBytes, String os, String kernel) implements Displayable {
+
+    /** Reads the machine this JVM runs on. */
+    public static Machine describe() {
+        Runtime runtime = Runtime.getRuntime();
+        return new Machine(
+                runtime.availableProcessors(),
+                System.getProperty("java.version"),
+                System.getProperty("java.vm.name") + " (" + System.getProperty("java.vm.vendor") + ")",
+                runtime.maxMemory(),
+                physicalMemory(),
+                System.getProperty("os.name") + " " + System.getProperty("os.version")
+                        + " (" + System.getProperty("os.arch") + ")",
+                Display.kernelName());
+    }
+
+    /** True when only one core is available, so that nothing can run in parallel. */
+    public boolean singleCore() {
+        return cores == 1;
+    }
+
+    /** The machine as label/value pairs, in the order a person reads them. */
+    public Map<String, String> properties() {
+        Map<String, String> rows = new LinkedHashMap<>();
+        rows.put("cores available to the JVM", Integer.toString(cores));
+        rows.put("Java version", javaVersion);
+        rows.put("JVM", jvm);
+        rows.put("max heap (-Xmx)", bytes(maxHeapBytes));
+        rows.put("physical memory", physicalMemoryBytes < 0 ? "unknown" : bytes(physicalMemoryBytes));
+        rows.put("operating system", os);
+        rows.put("Jupyter kernel", kernel);
+        return rows;
+    }
+
+    /** A two-column table (property, value) of {@link #properties()}. */
+    public Table table() {
+        StringColumn property = StringColumn.create("property");
+        StringColumn value = StringColumn.create("value");
+        properties().forEach((k, v) -> {
+            property.append(k);
+            value.append(v);
+        });
+        return Table.create("This machine", property, value);
+    }
+
+    @Override
+    public Object toDisplay() {
+        return table();
+    }
+
+    /** One line: cores, Java, heap, kernel. */
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "%d core%s, Java %s, max heap %s, %s",
+                cores, cores == 1 ? "" : "s", javaVersion, bytes(maxHeapBytes), kernel);
+    }
+
+    /** Bytes in the largest binary unit that keeps the number at least 1, e.g. "1.5 GiB". */
+    static String bytes(long bytes) {
+        String[] units = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return unit == 0 ? bytes + " bytes" : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+
+    private static long physicalMemory() {
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getTotalMemorySize();
+        }
+        return -1;
+    }
+}

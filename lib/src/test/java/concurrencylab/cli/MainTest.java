@@ -1,0 +1,58 @@
+package concurrencylab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+
+    private final PrintStream originalOut = System.out;
+    private final PrintStream originalErr = System.err;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void capture() {
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(originalOut);
+        System.setErr(originalErr);
+    }
+
+    @Test
+    void machineJsonIsOneObjectWithTheCores() throws Exception {
+        int status = Main.run("machine", "--json");
+
+        JsonNode json = Main.JSON.readTree(out.toString(StandardCharsets.UTF_8));
+        assertThat(status).isZero();
+        assertThat(json.get("cores").asInt()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    }
+
+    @Test
+    void aBadParameterIsOneLineNamingItAndExitsWithTwo() {
+        int status = Main.run("startup-cost", "--jvms", "0");
+
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8).strip())
+                .startsWith("error: jvmSamples must be between 1 and 20 (got 0)")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void helpListsEverySubCommand() {
+        int status = Main.run("--help");
+
+        assertThat(status).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("machine", "startup-cost");
+    }
+}
