@@ -78,7 +78,7 @@ public final class Charts {
         Theme.flatBars(renderer);
         renderer.setMaximumBarWidth(0.18);
         renderer.setSeriesPaint(0, Theme.PALETTE[0]);
-        renderer.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}", readable()));
+        renderer.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}", labels(min)));
         renderer.setDefaultItemLabelsVisible(true);
         renderer.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         renderer.setDefaultPositiveItemLabelPosition(
@@ -105,8 +105,8 @@ public final class Charts {
         return chart;
     }
 
-    /** Numbers with thousands separators and at most three significant decimals. */
-    static NumberFormat readable() {
-        return new DecimalFormat("#,##0.###");
+    /** Bar labels: whole numbers with thousands separators, and one decimal when values are small. */
+    static NumberFormat labels(double smallest) {
+        return new DecimalFormat(smallest >= 100 ? "#,##0" : smallest >= 1 ? "#,##0.#" : "#,##0.###");
     }
 }

@@ -54,6 +54,19 @@ public record Machine(int cores, String javaVersion, String jvm, long maxHeapByt
         return cores == 1;
     }
 
+    /**
+     * One sentence on what this machine can run in parallel: with one core, nothing; with
+     * more, at most one thread per core at any instant.
+     */
+    public String parallelism() {
+        if (singleCore()) {
+            return "1 core: threads and processes here take turns on it, so nothing runs in parallel. "
+                    + "Lessons that measure speed-ups show a reference run from a multi-core machine beside yours.";
+        }
+        return cores + " cores: at most " + cores + " threads (or processes) run at the same instant; "
+                + "any more take turns.";
+    }
+
     /** The machine as label/value pairs, in the order a person reads them. */
     public Map<String, String> properties() {
         Map<String, String> rows = new LinkedHashMap<>();

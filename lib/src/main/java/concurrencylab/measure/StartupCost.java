@@ -91,8 +91,8 @@ public record StartupCost(int threadSamples, int jvmSamples, double platformThre
         bars.put("child JVM (process)", jvmMicros);
         JFreeChart chart = Charts.bars("Starting one worker and waiting for it", "microseconds (log scale)", bars, true);
         return Charts.subtitle(chart, String.format(Locale.ROOT,
-                "median of %d threads of each kind and %d JVMs; one JVM costs as much as %,.0f platform threads",
-                threadSamples, jvmSamples, threadsPerJvm()));
+                "median of %d threads of each kind and %d JVM%s; one JVM start costs as much as %,.0f platform thread starts",
+                threadSamples, jvmSamples, jvmSamples == 1 ? "" : "s", threadsPerJvm()));
     }
 
     /** The medians as a table: worker, samples, median microseconds. */

@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""Keeps the notebooks in shape: navigation links, the index's lesson list, and the checks
+that `./lab test` runs on the notebooks as stored.
+
+    python3 tools/notebooks.py nav     # rewrite navigation cells and the lesson list
+    python3 tools/notebooks.py check   # fail if a notebook is invalid, holds outputs or has stale links
+    python3 tools/notebooks.py strip   # remove outputs and execution counts in place
+
+Needs only the standard library; `check` also validates against the nbformat schema when
+the nbformat package is importable.
+"""
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+JAR = ROOT / "lib" / "target" / "concurrency-lab.jar"
+LESSONS_FILE = NOTEBOOKS / "lessons.json"
+NAV_TAG = "nav"
+LIST_TAG = "lesson-list"
+KERNEL_NAME = "java"
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def save(path, nb):
+    # The same layout nbformat writes, so that saving from Jupyter makes no spurious diff.
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(nb, f, indent=1, sort_keys=True, ensure_ascii=False)
+        f.write("\n")
+
+
+def source(cell):
+    s = cell.get("source", "")
+    return "".join(s) if isinstance(s, list) else s
+
+
+def lines(text):
+    parts = text.split("\n")
+    return [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
+def tags(cell):
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def markdown(cell_id, text, tag):
+    return {"cell_type": "markdown", "id": cell_id, "metadata": {"tags": [tag]}, "source": lines(text)}
+
+
+def all_notebooks():
+    return sorted(p for p in NOTEBOOKS.rglob("*.ipynb")
+                  if ".ipynb_checkpoints" not in p.parts and "build" not in p.relative_to(NOTEBOOKS).parts)
+
+
+def catalogue():
+    data = load(LESSONS_FILE)
+    lessons = data["lessons"]
+    for lesson in lessons:
+        lesson["ready"] = (NOTEBOOKS / lesson["file"]).exists()
+        lesson["label"] = f"{lesson['number']} · {lesson['title']}"
+    return data["index"], lessons
+
+
+def link(lesson, arrow_after=False, arrow_before=False):
+    text = lesson["label"]
+    if lesson["ready"]:
+        shown = f"[{'← ' if arrow_before else ''}{text}{' →' if arrow_after else ''}]({lesson['file']})"
+    else:
+        shown = f"{'← ' if arrow_before else ''}{text} (coming){' →' if arrow_after else ''}"
+    return shown
+
+
+def nav_text(index, lessons, i):
+    previous = lessons[i - 1] if i > 0 else None
+    following = lessons[i + 1] if i + 1 < len(lessons) else None
+    parts = [link(previous, arrow_before=True) if previous else f"[← {index['title']}]({index['file']})",
+             f"[{index['title']}]({index['file']})"]
+    if following:
+        parts.append(link(following, arrow_after=True))
+    return "Concurrency Lab · " + " · ".join(parts)
+
+
+def lesson_list(lessons):
+    rows = ["| # | Lesson | What it answers |", "|---|---|---|"]
+    for lesson in lessons:
+        name = f"[{lesson['title']}]({lesson['file']})" if lesson["ready"] else f"{lesson['title']} *(coming)*"
+        rows.append(f"| {lesson['number']} | {name} | {lesson['summary']} |")
+    return "\n".join(rows)
+
+
+def with_navigation(nb, text):
+    cells = [c for c in nb["cells"] if NAV_TAG not in tags(c)]
+    nb = dict(nb)
+    nb["cells"] = [markdown("nav-top", text, NAV_TAG)] + cells + [markdown("nav-bottom", text, NAV_TAG)]
+    return nb
+
+
+def with_lesson_list(nb, lessons, index):
+    cells = []
+    found = False
+    for cell in nb["cells"]:
+        if LIST_TAG in tags(cell):
+            cell = markdown(cell.get("id", "lesson-list"), lesson_list(lessons), LIST_TAG)
+            found = True
+        cells.append(cell)
+    if not found:
+        raise SystemExit(f"{index['file']}: no cell tagged '{LIST_TAG}' to hold the lesson list")
+    first = next((l for l in lessons if l["ready"]), None)
+    nb = dict(nb)
+    nb["cells"] = [c for c in cells if NAV_TAG not in tags(c)]
+    if first:
+        nb["cells"].append(markdown("nav-bottom", f"Concurrency Lab · start with {link(first, arrow_after=True)}", NAV_TAG))
+    return nb
+
+
+def expected():
+    """Every notebook that navigation touches, as it should be on disk."""
+    index, lessons = catalogue()
+    result = {}
+    index_path = NOTEBOOKS / index["file"]
+    result[index_path] = with_lesson_list(load(index_path), lessons, index)
+    for i, lesson in enumerate(lessons):
+        path = NOTEBOOKS / lesson["file"]
+        if lesson["ready"]:
+            result[path] = with_navigation(load(path), nav_text(index, lessons, i))
+    return result
+
+
+def cmd_nav():
+    changed = 0
+    for path, nb in expected().items():
+        if load(path) != nb:
+            save(path, nb)
+            changed += 1
+            print(f"updated {path.relative_to(ROOT)}")
+    print(f"navigation: {changed} notebook(s) updated")
+
+
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def problems_of(path, nb, lesson_files):
+    rel = path.relative_to(ROOT)
+    found = []
+    if nb.get("nbformat") != 4:
+        found.append(f"{rel}: nbformat is {nb.get('nbformat')}, must be 4")
+    try:
+        import nbformat
+        try:
+            nbformat.validate(nbformat.from_dict(nb))
+        except nbformat.ValidationError as e:
+            found.append(f"{rel}: not valid nbformat 4: {str(e).splitlines()[0]}")
+    except ImportError:
+        pass
+    kernel = nb.get("metadata", {}).get("kernelspec", {}).get("name")
+    if kernel != KERNEL_NAME:
+        found.append(f"{rel}: kernelspec name is {kernel!r}, must be {KERNEL_NAME!r} (the lab's Java kernel)")
+    for n, cell in enumerate(nb["cells"], 1):
+        if cell.get("outputs"):
+            found.append(f"{rel}: cell {n} holds outputs (run: python3 tools/notebooks.py strip)")
+        if cell.get("execution_count") is not None:
+            found.append(f"{rel}: cell {n} holds an execution count (run: python3 tools/notebooks.py strip)")
+        if cell["cell_type"] == "markdown":
+            for target in LINK.findall(source(cell)):
+                if re.match(r"^[a-z]+:", target) or target.startswith("#"):
+                    continue
+                file_part = target.split("#")[0]
+                if file_part and not (path.parent / file_part).exists():
+                    found.append(f"{rel}: cell {n} links to {target}, which does not exist")
+    if path.name in lesson_files:
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        jar = os.path.relpath(JAR, path.parent)
+        if not code or source(code[0]).strip() != f"%jars {jar}":
+            found.append(f"{rel}: the first code cell must be the one-line setup '%jars {jar}'")
+        tagged = [c for c in code if "parameters" in tags(c)]
+        if len(tagged) != 1:
+            found.append(f"{rel}: needs exactly one code cell tagged 'parameters' (has {len(tagged)})")
+        elif code.index(tagged[0]) != 1:
+            found.append(f"{rel}: the 'parameters' cell must be the first code cell after the setup cell")
+    return found
+
+
+def cmd_check():
+    _, lessons = catalogue()
+    lesson_files = {l["file"] for l in lessons}
+    problems = []
+    notebooks = all_notebooks()
+    for path in notebooks:
+        try:
+            nb = load(path)
+        except (OSError, json.JSONDecodeError) as e:
+            problems.append(f"{path.relative_to(ROOT)}: not readable JSON: {e}")
+            continue
+        problems += problems_of(path, nb, lesson_files)
+    for path, nb in expected().items():
+        if path.exists() and load(path) != nb:
+            problems.append(f"{path.relative_to(ROOT)}: navigation or lesson list is stale (run: ./lab nav)")
+    for p in problems:
+        print(f"  FAIL {p}")
+    print(f"  {len(notebooks)} notebooks checked, {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+def cmd_strip(paths):
+    for path in (Path(p) for p in paths) if paths else all_notebooks():
+        nb = load(path)
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                cell["outputs"] = []
+                cell["execution_count"] = None
+        save(path, nb)
+        print(f"stripped {path}")
+
+
+def main(argv):
+    if len(argv) < 2 or argv[1] not in ("nav", "check", "strip"):
+        print(__doc__)
+        return 2
+    if argv[1] == "nav":
+        cmd_nav()
+        return 0
+    if argv[1] == "check":
+        return cmd_check()
+    cmd_strip(argv[2:])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

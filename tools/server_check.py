@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""Checks `./lab` end to end, as a person would use it: starts it on a free loopback port,
+reads the URL it prints, asks the server for its kernels, opens a lesson the way the web page
+does (a session on the notebook, then the kernel's websocket), runs the lesson's code cells
+with its test parameters, and stops the server, checking that no kernel outlives it.
+
+    python3 tools/server_check.py [--notebook notebooks/01-overview.ipynb]
+
+Prints one PASS or FAIL line and exits 0 or 1.
+"""
+import argparse
+import asyncio
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+from tornado.websocket import websocket_connect
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from execute import java_literal  # noqa: E402  (same literals as the headless run)
+
+
+class Problem(Exception):
+    pass
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_lab(port, log):
+    env = dict(os.environ, DISPLAY="")
+    proc = subprocess.Popen([str(ROOT / "lab"), "open", "--no-browser", "--port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    deadline = time.monotonic() + 240
+    url = None
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise Problem(f"./lab exited with status {proc.returncode} before serving")
+        text = Path(log.name).read_text(errors="replace")
+        match = re.search(r"(http://127\.0\.0\.1:\d+/\S*\?token=([0-9a-f]+))", text)
+        if match:
+            url, token = match.group(1), match.group(2)
+            try:
+                api(port, token, "GET", "/api/status")
+                return proc, url, token
+            except OSError:
+                pass
+        time.sleep(0.5)
+    raise Problem(f"./lab printed no URL and did not answer within 240 s (URL seen: {url})")
+
+
+def api(port, token, method, path, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method,
+                                 headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        raw = resp.read()
+        return json.loads(raw) if raw else None
+
+
+def code_cells(notebook):
+    nb = json.loads(notebook.read_text())
+    params = nb["metadata"].get("concurrency_lab", {}).get("test_parameters", {})
+    cells = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        cells.append("".join(cell["source"]))
+        if "parameters" in cell["metadata"].get("tags", []) and params:
+            cells.append("\n".join(f"{k} = {java_literal(v)};" for k, v in params.items()))
+    return cells
+
+
+async def run_cells(port, token, kernel_id, cells):
+    session = uuid.uuid4().hex
+    ws = await websocket_connect(
+        f"ws://127.0.0.1:{port}/api/kernels/{kernel_id}/channels?session_id={session}&token={token}")
+    mimes = set()
+    try:
+        for n, code in enumerate(cells, 1):
+            msg_id = uuid.uuid4().hex
+            await ws.write_message(json.dumps({
+                "header": {"msg_id": msg_id, "username": "lab", "session": session, "msg_type": "execute_request",
+                           "version": "5.3", "date": ""},
+                "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+                "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {},
+                            "allow_stdin": False, "stop_on_error": True}}))
+            replied = idle = False
+            # Outputs arrive on iopub, the reply on shell, in no fixed order: wait for both ends.
+            while not (replied and idle):
+                raw = await asyncio.wait_for(ws.read_message(), timeout=180)
+                if raw is None:
+                    raise Problem(f"the kernel's websocket closed during code cell {n}")
+                msg = json.loads(raw)
+                if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                    continue
+                kind = msg["header"]["msg_type"]
+                if kind in ("display_data", "execute_result"):
+                    mimes.update(msg["content"].get("data", {}))
+                if kind == "status" and msg["content"].get("execution_state") == "idle":
+                    idle = True
+                if kind == "execute_reply":
+                    if msg["content"]["status"] != "ok":
+                        raise Problem(f"code cell {n} failed through the server: "
+                                      f"{msg['content'].get('ename')}: {msg['content'].get('evalue')}")
+                    replied = True
+    finally:
+        ws.close()
+    return mimes
+
+
+def java_kernel_pids():
+    out = subprocess.run(["ps", "-eo", "pid=,args="], capture_output=True, text=True).stdout
+    mine = str(ROOT / "build" / "kernels")
+    return {int(l.split()[0]) for l in out.splitlines() if mine in l and "{connection_file}" not in l and "-jar" in l}
+
+
+def check(notebook):
+    port = free_port()
+    log_path = ROOT / "build" / "test" / "server.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    before = java_kernel_pids()
+    with open(log_path, "w") as log:
+        proc, url, token = start_lab(port, log)
+        try:
+            specs = api(port, token, "GET", "/api/kernelspecs")
+            if "java" not in specs.get("kernelspecs", {}):
+                raise Problem(f"/api/kernelspecs lists {sorted(specs.get('kernelspecs', {}))}, not the lab's 'java' kernel")
+            name = notebook.name
+            model = api(port, token, "GET", f"/api/contents/{name}?content=0")
+            if model.get("type") != "notebook":
+                raise Problem(f"the server does not serve {name} as a notebook")
+            session = api(port, token, "POST", "/api/sessions",
+                          {"path": name, "name": name, "type": "notebook", "kernel": {"name": "java"}})
+            mimes = asyncio.run(run_cells(port, token, session["kernel"]["id"], code_cells(notebook)))
+            if "image/png" not in mimes or "text/html" not in mimes:
+                raise Problem(f"{name} ran through the server but showed {sorted(mimes)}, not a chart and a table")
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                raise Problem("the server did not stop within 30 s of SIGTERM")
+    time.sleep(1)
+    left = java_kernel_pids() - before
+    if left:
+        raise Problem(f"kernel processes {sorted(left)} outlived the server")
+    return url, mimes
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--notebook", type=Path, default=ROOT / "notebooks" / "01-overview.ipynb")
+    args = parser.parse_args()
+    try:
+        url, mimes = check(args.notebook.resolve())
+    except (Problem, OSError) as e:
+        print(f"  FAIL ./lab serving {args.notebook.name}: {e} (server log: build/test/server.log)")
+        return 1
+    print(f"  PASS ./lab served {url.split('?')[0]}, listed the java kernel and ran {args.notebook.name} "
+          f"through it ({', '.join(sorted(mimes))})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
