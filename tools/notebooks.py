@@ -120,6 +120,27 @@ def with_lesson_list(nb, lessons, index):
     return nb
 
 
+README = ROOT / "README.md"
+README_BLOCK = re.compile(r"(<!-- lessons:start[^>]*-->\n)(.*?)(<!-- lessons:end -->)", re.S)
+
+
+def readme_lessons(lessons, index):
+    rows = ["| # | Lesson | What it answers | Status |", "|---|---|---|---|",
+            f"| 00 | [{index['title']}](notebooks/{index['file']}) | Where to start, and how to use a lesson. | ready |"]
+    for lesson in lessons:
+        name = f"[{lesson['title']}](notebooks/{lesson['file']})" if lesson["ready"] else lesson["title"]
+        rows.append(f"| {lesson['number']} | {name} | {lesson['summary']} | {'ready' if lesson['ready'] else 'coming'} |")
+    return "\n".join(rows) + "\n"
+
+
+def expected_readme():
+    index, lessons = catalogue()
+    text = README.read_text(encoding="utf-8")
+    if not README_BLOCK.search(text):
+        raise SystemExit("README.md has no <!-- lessons:start --> ... <!-- lessons:end --> block for the lesson list")
+    return README_BLOCK.sub(lambda m: m.group(1) + readme_lessons(lessons, index) + m.group(3), text, count=1)
+
+
 def expected():
     """Every notebook that navigation touches, as it should be on disk."""
     index, lessons = catalogue()
@@ -140,7 +161,12 @@ def cmd_nav():
             save(path, nb)
             changed += 1
             print(f"updated {path.relative_to(ROOT)}")
-    print(f"navigation: {changed} notebook(s) updated")
+    readme = expected_readme()
+    if README.read_text(encoding="utf-8") != readme:
+        README.write_text(readme, encoding="utf-8")
+        changed += 1
+        print("updated README.md")
+    print(f"navigation: {changed} file(s) updated")
 
 
 LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -202,6 +228,8 @@ def cmd_check():
     for path, nb in expected().items():
         if path.exists() and load(path) != nb:
             problems.append(f"{path.relative_to(ROOT)}: navigation or lesson list is stale (run: ./lab nav)")
+    if README.read_text(encoding="utf-8") != expected_readme():
+        problems.append("README.md: its lesson list is stale (run: ./lab nav)")
     for p in problems:
         print(f"  FAIL {p}")
     print(f"  {len(notebooks)} notebooks checked, {len(problems)} problem(s)")

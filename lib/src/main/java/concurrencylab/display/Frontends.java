@@ -29,12 +29,10 @@ final class Frontends {
     static Frontend detect() {
         Frontend found = RapaioFrontend.lookUp(RapaioFrontend.GLOBAL);
         if (found == null) {
-            found = SpencerParkFrontend.lookUp("IJava",
-                    SpencerParkFrontend.IJAVA_DISPLAY, SpencerParkFrontend.IJAVA_KERNEL);
+            found = SpencerParkFrontend.lookUp("IJava", SpencerParkFrontend.IJAVA_KERNEL);
         }
         if (found == null) {
-            found = SpencerParkFrontend.lookUp("JJava",
-                    SpencerParkFrontend.JJAVA_DISPLAY, SpencerParkFrontend.JJAVA_KERNEL);
+            found = SpencerParkFrontend.lookUp("JJava", SpencerParkFrontend.JJAVA_KERNEL);
         }
         return found != null ? found : FileFrontend.fromSystemProperties();
     }

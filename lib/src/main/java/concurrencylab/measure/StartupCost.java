@@ -174,8 +174,32 @@ public record StartupCost(int threadSamples, int jvmSamples, double platformThre
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while measuring JVM start-up; the child JVM was stopped", e);
         } finally {
-            if (process.isAlive()) {
-                process.destroyForcibly();
+            destroyAndWait(process);
+        }
+    }
+
+    /**
+     * Kills a child that is still running and waits, uninterruptibly and for at most 5 s, until
+     * it is gone: a kill signal is asynchronous, and returning earlier would leave it behind.
+     */
+    private static void destroyAndWait(Process process) {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroyForcibly();
+        boolean interrupted = Thread.interrupted();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        try {
+            while (process.isAlive() && System.nanoTime() < deadline) {
+                try {
+                    process.waitFor(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -2,11 +2,12 @@ package concurrencylab.display;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import concurrencylab.display.fake.FakeIJavaDisplay;
 import concurrencylab.display.fake.FakeIJavaKernel;
 import concurrencylab.display.fake.FakeRapaioGlobal;
 import java.awt.image.BufferedImage;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -14,13 +15,11 @@ import org.junit.jupiter.api.Test;
 class KernelFrontendTest {
 
     private static final String RAPAIO = FakeRapaioGlobal.class.getName();
-    private static final String IJAVA_DISPLAY = FakeIJavaDisplay.class.getName();
     private static final String IJAVA_KERNEL = FakeIJavaKernel.class.getName();
 
     @AfterEach
     void reset() {
         FakeRapaioGlobal.CALLS.clear();
-        FakeIJavaDisplay.CALLS.clear();
         FakeIJavaKernel.instance = null;
     }
 
@@ -44,25 +43,38 @@ class KernelFrontendTest {
     }
 
     @Test
-    void ijavaGetsTheHtmlBeforeItsMimeType() {
-        FakeIJavaKernel.instance = new Object();
-        Frontend ijava = SpencerParkFrontend.lookUp("IJava", IJAVA_DISPLAY, IJAVA_KERNEL);
+    void ijavaGetsABundleWithTheHtmlAndATextStandIn() {
+        FakeIJavaKernel.instance = new FakeIJavaKernel();
+        Frontend ijava = SpencerParkFrontend.lookUp("IJava", IJAVA_KERNEL);
 
         ijava.show(new Shown.Markup("<i>y</i>", "y"));
 
         assertThat(ijava.name()).isEqualTo("IJava");
-        assertThat(FakeIJavaDisplay.CALLS).containsExactly(List.of("<i>y</i>", List.of("text/html")));
+        assertThat(FakeIJavaKernel.instance.displayed).containsExactly(Map.of("text/plain", "y", "text/html", "<i>y</i>"));
+    }
+
+    @Test
+    void ijavaGetsAnImageAsBase64Png() {
+        FakeIJavaKernel.instance = new FakeIJavaKernel();
+        BufferedImage image = new BufferedImage(3, 2, BufferedImage.TYPE_INT_RGB);
+
+        SpencerParkFrontend.lookUp("IJava", IJAVA_KERNEL).show(new Shown.Image(image, "a picture"));
+
+        Map<String, Object> bundle = FakeIJavaKernel.instance.displayed.get(0);
+        byte[] png = Base64.getDecoder().decode((String) bundle.get("image/png"));
+        assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+        assertThat(bundle.get("text/plain")).isEqualTo("a picture");
     }
 
     @Test
     void ijavaClassesWithoutARunningKernelAreNotAFrontEnd() {
-        assertThat(SpencerParkFrontend.lookUp("IJava", IJAVA_DISPLAY, IJAVA_KERNEL)).isNull();
+        assertThat(SpencerParkFrontend.lookUp("IJava", IJAVA_KERNEL)).isNull();
     }
 
     @Test
     void missingKernelClassesAreNotAFrontEnd() {
         assertThat(RapaioFrontend.lookUp("org.example.NoSuchGlobal")).isNull();
-        assertThat(SpencerParkFrontend.lookUp("JJava", "org.example.NoDisplay", IJAVA_KERNEL)).isNull();
+        assertThat(SpencerParkFrontend.lookUp("JJava", "org.example.NoKernel")).isNull();
     }
 
     @Test

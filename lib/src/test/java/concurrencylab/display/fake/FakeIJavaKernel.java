@@ -1,10 +1,34 @@
 package concurrencylab.display.fake;
 
-/** Stands in for IJava's kernel class: {@code getKernelInstance()} is null until a test sets it. */
-public final class FakeIJavaKernel {
-    public static Object instance;
+import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
-    public static Object getKernelInstance() {
+/**
+ * Stands in for IJava's entry class and its kernel, with the real {@code DisplayData} of the
+ * base kernel that IJava 1.3.0 and JJava build on: {@code getKernelInstance()} is null until a
+ * test sets it, and the kernel records the bundle of each {@code display(DisplayData)}.
+ */
+public final class FakeIJavaKernel {
+    public static FakeIJavaKernel instance;
+
+    public final List<Map<String, Object>> displayed = new ArrayList<>();
+
+    public static FakeIJavaKernel getKernelInstance() {
         return instance;
+    }
+
+    public void display(DisplayData data) {
+        Map<String, Object> bundle = new LinkedHashMap<>();
+        for (String mime : List.of("text/plain", "text/html", "image/png")) {
+            Object value = data.getData(MIMEType.parse(mime));
+            if (value != null) {
+                bundle.put(mime, value);
+            }
+        }
+        displayed.add(bundle);
     }
 }
