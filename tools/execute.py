@@ -29,7 +29,8 @@ DISPLAY_ID = re.compile(r"^\s*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 DECLARATION = r"\b(?:int|long|double|float|boolean|String|var)\s+{name}\s*="
 
 
-STARTUP_TIMEOUT = 60
+# A healthy kernel answers within a few seconds; one that has not answered in 30 never will.
+STARTUP_TIMEOUT = 30
 
 
 def log_tail(path, lines=15):
@@ -144,7 +145,7 @@ def run(path, kernel, output, params_key, timeout):
                                     startup_timeout=STARTUP_TIMEOUT, allow_errors=False, record_timing=True,
                                     resources={"metadata": {"path": str(path.parent)}})
             try:
-                with open(log_path, "w") as log:
+                with open(log_path, "a" if attempt > 1 else "w") as log:
                     # The kernel's own log goes to a file; its tail is shown when something fails.
                     client.execute(stdout=log, stderr=log)
                 break

@@ -33,6 +33,10 @@ class Problem(Exception):
     pass
 
 
+class Silent(Problem):
+    """The kernel never answered its first request."""
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -100,7 +104,10 @@ async def run_cells(port, token, kernel_id, cells):
             replied = idle = False
             # Outputs arrive on iopub, the reply on shell, in no fixed order: wait for both ends.
             while not (replied and idle):
-                raw = await asyncio.wait_for(ws.read_message(), timeout=180)
+                try:
+                    raw = await asyncio.wait_for(ws.read_message(), timeout=30 if n == 1 else 180)
+                except asyncio.TimeoutError:
+                    raise (Silent if n == 1 else Problem)(f"no answer to code cell {n}") from None
                 if raw is None:
                     raise Problem(f"the kernel's websocket closed during code cell {n}")
                 msg = json.loads(raw)
@@ -144,7 +151,14 @@ def check(notebook):
                 raise Problem(f"the server does not serve {name} as a notebook")
             session = api(port, token, "POST", "/api/sessions",
                           {"path": name, "name": name, "type": "notebook", "kernel": {"name": "java"}})
-            mimes = asyncio.run(run_cells(port, token, session["kernel"]["id"], code_cells(notebook)))
+            kernel_id = session["kernel"]["id"]
+            try:
+                mimes = asyncio.run(run_cells(port, token, kernel_id, code_cells(notebook)))
+            except Silent:
+                # A kernel that never answered ran nothing: restart it once, as a person would.
+                print("  .... the kernel did not answer its first cell; restarting it once", flush=True)
+                api(port, token, "POST", f"/api/kernels/{kernel_id}/restart")
+                mimes = asyncio.run(run_cells(port, token, kernel_id, code_cells(notebook)))
             if "image/png" not in mimes or "text/html" not in mimes:
                 raise Problem(f"{name} ran through the server but showed {sorted(mimes)}, not a chart and a table")
         finally:
