@@ -100,12 +100,13 @@ def describe(nb, index, injected):
 
 
 def error_text(cell):
+    """The cell's error: its name and value, then the first lines of its traceback."""
     for out in cell.get("outputs", []):
         if out.get("output_type") == "error":
-            text = f"{out.get('ename', '')}: {out.get('evalue', '')}".strip(": ")
-            if not text.strip() and out.get("traceback"):
-                text = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(out["traceback"]))
-            return text.strip()
+            head = ": ".join(p for p in (out.get("ename", ""), out.get("evalue", "")) if p)
+            trace = [re.sub(r"\x1b\[[0-9;]*m", "", line).rstrip() for line in out.get("traceback", [])]
+            trace = [line for line in trace if line.strip() and line.strip() != head][:8]
+            return "\n      ".join([head] + trace if head else trace)
     return ""
 
 
