@@ -121,7 +121,9 @@ def check_outputs(nb, injected):
                 problems.append(f"{describe(nb, i, injected)} is tagged {tag} but produced no {mime} output "
                                 f"(it produced: {', '.join(sorted(mimes)) or 'nothing'})")
         for out in cell.get("outputs", []):
-            plain = out.get("data", {}).get("text/plain", "") or out.get("text", "")
+            data = out.get("data", {})
+            # A returned id shows as text/plain (IJava, JJava) or text/html (rapaio).
+            plain = data.get("text/plain", "") or data.get("text/html", "") or out.get("text", "")
             if isinstance(plain, list):
                 plain = "".join(plain)
             if plain and DISPLAY_ID.match(plain):
@@ -138,7 +140,7 @@ def run(path, kernel, output, params_key, timeout):
     code_cells = sum(1 for c in nb.cells if c.cell_type == "code")
     started = time.monotonic()
     if code_cells:
-        log_dir = (output or ROOT / "build" / "test") / "kernel-logs"
+        log_dir = ROOT / "build" / "test" / "kernel-logs"
         log_dir.mkdir(parents=True, exist_ok=True)
         log_path = log_dir / (path.stem + ".log")
         for attempt in (1, 2):

@@ -80,8 +80,7 @@ def link(lesson, arrow_after=False, arrow_before=False):
 def nav_text(index, lessons, i):
     previous = lessons[i - 1] if i > 0 else None
     following = lessons[i + 1] if i + 1 < len(lessons) else None
-    parts = [link(previous, arrow_before=True) if previous else f"[← {index['title']}]({index['file']})",
-             f"[{index['title']}]({index['file']})"]
+    parts = ([link(previous, arrow_before=True)] if previous else []) + [f"[{index['title']}]({index['file']})"]
     if following:
         parts.append(link(following, arrow_after=True))
     return "Concurrency Lab · " + " · ".join(parts)

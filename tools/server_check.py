@@ -128,17 +128,19 @@ async def run_cells(port, token, kernel_id, cells):
     return mimes
 
 
-def java_kernel_pids():
+def kernel_pids():
+    """Processes started as kernels of the lab's Jupyter: their argv names a connection file
+    in the lab's runtime folder, whichever kernel (IJava, JJava, rapaio) they are."""
     out = subprocess.run(["ps", "-eo", "pid=,args="], capture_output=True, text=True).stdout
-    mine = str(ROOT / "build" / "kernels")
-    return {int(l.split()[0]) for l in out.splitlines() if mine in l and "{connection_file}" not in l and "-jar" in l}
+    runtime = str(ROOT / "build" / "jupyter" / "runtime") + os.sep + "kernel-"
+    return {int(l.split()[0]) for l in out.splitlines() if runtime in l}
 
 
 def check(notebook):
     port = free_port()
     log_path = ROOT / "build" / "test" / "server.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    before = java_kernel_pids()
+    before = kernel_pids()
     with open(log_path, "w") as log:
         proc, url, token = start_lab(port, log)
         try:
@@ -152,6 +154,8 @@ def check(notebook):
             session = api(port, token, "POST", "/api/sessions",
                           {"path": name, "name": name, "type": "notebook", "kernel": {"name": "java"}})
             kernel_id = session["kernel"]["id"]
+            if not kernel_pids() - before:
+                raise Problem("the session started no kernel process that the check can see")
             try:
                 mimes = asyncio.run(run_cells(port, token, kernel_id, code_cells(notebook)))
             except Silent:
@@ -169,7 +173,7 @@ def check(notebook):
                 os.killpg(proc.pid, signal.SIGKILL)
                 raise Problem("the server did not stop within 30 s of SIGTERM")
     time.sleep(1)
-    left = java_kernel_pids() - before
+    left = kernel_pids() - before
     if left:
         raise Problem(f"kernel processes {sorted(left)} outlived the server")
     return url, mimes

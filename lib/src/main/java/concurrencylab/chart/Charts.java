@@ -9,6 +9,7 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.labels.ItemLabelAnchor;
 import org.jfree.chart.labels.ItemLabelPosition;
@@ -66,6 +67,8 @@ public final class Charts {
             log.setBase(10);
             log.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
             log.setSmallestValue(Math.min(1e-3, min / 2));
+            // One grid line per power of ten, so that "each line is ten times the last" holds.
+            log.setTickUnit(new NumberTickUnit(1));
             log.setRange(Math.pow(10, Math.floor(Math.log10(min))), Math.pow(10, Math.ceil(Math.log10(max)) + 0.3));
             axis = log;
         } else {

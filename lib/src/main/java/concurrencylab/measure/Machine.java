@@ -14,8 +14,9 @@ import tech.tablesaw.api.Table;
  * The machine a lesson runs on, as the JVM sees it: cores, JVM, memory, operating system and
  * Java kernel. Every timing in the lab depends on these, so each lesson shows them.
  *
- * <p>{@code cores} is what {@link Runtime#availableProcessors()} reports, which already
- * accounts for container limits (Binder gives a session one CPU). The record is a snapshot:
+ * <p>{@code cores} is what {@link Runtime#availableProcessors()} reports: hardware threads
+ * (a 4-core laptop with two hyperthreads per core reports 8), after container limits (Binder
+ * gives a session one CPU). It is the number of threads that can execute at the same instant. The record is a snapshot:
  * it does not change when the machine's load does.
  *
  * <pre>{@code
@@ -24,7 +25,7 @@ import tech.tablesaw.api.Table;
  * machine.cores();                         // 2
  * }</pre>
  *
- * @param cores processors available to this JVM
+ * @param cores CPUs (hardware threads) available to this JVM
  * @param javaVersion the running Java version, e.g. "25.0.1"
  * @param jvm the virtual machine's name and vendor
  * @param maxHeapBytes the most heap this JVM will use (-Xmx)
@@ -60,17 +61,17 @@ public record Machine(int cores, String javaVersion, String jvm, long maxHeapByt
      */
     public String parallelism() {
         if (singleCore()) {
-            return "1 core: threads and processes here take turns on it, so nothing runs in parallel. "
+            return "1 CPU: threads and processes here take turns on it, so nothing runs in parallel. "
                     + "Lessons that measure speed-ups show a reference run from a multi-core machine beside yours.";
         }
-        return cores + " cores: at most " + cores + " threads (or processes) run at the same instant; "
+        return cores + " CPUs: at most " + cores + " threads (or processes) run at the same instant; "
                 + "any more take turns.";
     }
 
     /** The machine as label/value pairs, in the order a person reads them. */
     public Map<String, String> properties() {
         Map<String, String> rows = new LinkedHashMap<>();
-        rows.put("cores available to the JVM", Integer.toString(cores));
+        rows.put("CPUs available to the JVM", Integer.toString(cores));
         rows.put("Java version", javaVersion);
         rows.put("JVM", jvm);
         rows.put("max heap (-Xmx)", bytes(maxHeapBytes));
@@ -99,7 +100,7 @@ public record Machine(int cores, String javaVersion, String jvm, long maxHeapByt
     /** One line: cores, Java, heap, kernel. */
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%d core%s, Java %s, max heap %s, %s",
+        return String.format(Locale.ROOT, "%d CPU%s, Java %s, max heap %s, %s",
                 cores, cores == 1 ? "" : "s", javaVersion, bytes(maxHeapBytes), kernel);
     }
 

@@ -19,7 +19,7 @@ class MachineTest {
         Table table = machine.table();
 
         assertThat(table.rowCount()).isEqualTo(machine.properties().size()).isEqualTo(7);
-        assertThat(table.stringColumn("property").get(0)).isEqualTo("cores available to the JVM");
+        assertThat(table.stringColumn("property").get(0)).isEqualTo("CPUs available to the JVM");
         assertThat(table.stringColumn("value").get(0)).isEqualTo(Integer.toString(machine.cores()));
     }
 
@@ -27,7 +27,7 @@ class MachineTest {
     void theSummaryIsOneLineWithCoresAndJava() {
         Machine machine = new Machine(1, "21.0.2", "vm", 512L << 20, 2L << 30, "Linux", "IJava");
 
-        assertThat(machine.toString()).isEqualTo("1 core, Java 21.0.2, max heap 512.0 MiB, IJava");
+        assertThat(machine.toString()).isEqualTo("1 CPU, Java 21.0.2, max heap 512.0 MiB, IJava");
         assertThat(machine.singleCore()).isTrue();
     }
 
