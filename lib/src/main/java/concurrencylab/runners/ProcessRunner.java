@@ -1,0 +1,238 @@
+package concurrencylab.runners;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
+
+/** Runs each worker in a child JVM and gathers what the children report. */
+final class ProcessRunner {
+
+    private static final int STDERR_LINES_KEPT = 20;
+    private static final long STOP_WAIT_MILLIS = 1_000;
+
+    private final int workers;
+    private final int heapMegabytes;
+    private final PrintStream out;
+    private final ProgressListener listener;
+
+    ProcessRunner(int workers, int heapMegabytes, PrintStream out, ProgressListener listener) {
+        this.workers = workers;
+        this.heapMegabytes = heapMegabytes;
+        this.out = out;
+        this.listener = listener;
+    }
+
+    /** What the parent learns about one child. */
+    private static final class Child {
+        final int worker;
+        Process process;
+        long spawnMicros;
+        volatile long mainMicros = -1;
+        volatile long startMicros = -1;
+        volatile long endMicros = -1;
+        volatile long result = Long.MIN_VALUE;
+        volatile long cpuNanos = -1;
+        final Deque<String> stderrTail = new ArrayDeque<>();
+        final List<Thread> readers = new ArrayList<>();
+
+        Child(int worker) {
+            this.worker = worker;
+        }
+
+        synchronized void keepStderr(String line) {
+            if (stderrTail.size() == STDERR_LINES_KEPT) {
+                stderrTail.removeFirst();
+            }
+            stderrTail.addLast(line);
+        }
+
+        synchronized String stderrText() {
+            return stderrTail.isEmpty() ? "(nothing)" : String.join(System.lineSeparator() + "    ", stderrTail);
+        }
+    }
+
+    Run run(Task task) {
+        List<String> command = command(task);
+        List<Child> children = new ArrayList<>();
+        BlockingQueue<Child> exited = new ArrayBlockingQueue<>(workers);
+        long runMicros = Clocks.epochMicros();
+        long t0 = System.nanoTime();
+        try (Progress progress = new Progress(workers, task.units(), listener)) {
+            try {
+                for (int w = 1; w <= workers; w++) {
+                    Child child = new Child(w);
+                    children.add(child);
+                    List<String> args = new ArrayList<>(command);
+                    args.addAll(List.of("--parent", Long.toString(ProcessHandle.current().pid()),
+                            "--worker", Integer.toString(w)));
+                    args.addAll(task.toArgs());
+                    child.spawnMicros = Clocks.epochMicros();
+                    try {
+                        child.process = new ProcessBuilder(args).start();
+                    } catch (IOException e) {
+                        throw new WorkerFailedException(w, "could not start a child JVM (" + args.get(0) + "): "
+                                + e.getMessage(), e);
+                    }
+                    child.readers.add(reader(child.process.getInputStream(), child, progress, false));
+                    child.readers.add(reader(child.process.getErrorStream(), child, progress, true));
+                    child.process.onExit().thenRun(() -> exited.add(child));
+                }
+                for (int i = 0; i < workers; i++) {
+                    Child child = exited.take();
+                    int status = child.process.exitValue();
+                    if (status != 0) {
+                        joinReaders(child);
+                        throw new WorkerFailedException(child.worker, "worker " + child.worker + " of " + workers
+                                + " (a child JVM) exited with status " + status
+                                + (workers > 1 ? "; the other workers were stopped" : "")
+                                + ". Its last lines on standard error:" + System.lineSeparator() + "    "
+                                + child.stderrText(), null);
+                    }
+                }
+            } catch (InterruptedException e) {
+                stopAll(children);
+                Thread.currentThread().interrupt();
+                throw new CancellationException("the run was interrupted: its " + children.size()
+                        + " child JVMs were stopped");
+            } finally {
+                stopAll(children);
+            }
+            children.forEach(ProcessRunner::joinReaders);
+        }
+        long wall = System.nanoTime() - t0;
+
+        List<Long> results = new ArrayList<>();
+        List<Span> timeline = new ArrayList<>();
+        List<Double> jvmStarts = new ArrayList<>();
+        double cpuMillis = 0;
+        for (Child child : children) {
+            if (child.result != task.expectedResult() || child.startMicros < 0) {
+                throw new IllegalStateException("worker " + child.worker + " exited normally but reported "
+                        + (child.startMicros < 0 ? "no result" : "result " + child.result) + " for " + task.describe());
+            }
+            results.add(child.result);
+            timeline.add(new Span(child.worker, (child.startMicros - runMicros) / 1e3, (child.endMicros - runMicros) / 1e3));
+            jvmStarts.add((child.mainMicros - child.spawnMicros) / 1e3);
+            cpuMillis += Math.max(0, child.cpuNanos) / 1e6;
+        }
+        return new Run(Strategy.PROCESSES, workers, task, results, timeline, wall / 1e6, cpuMillis, jvmStarts, -1);
+    }
+
+    private List<String> command(Task task) {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        if (!Files.isExecutable(java)) {
+            throw new IllegalStateException("cannot start child JVMs: " + java + " is not an executable java");
+        }
+        return new ArrayList<>(List.of(java.toString(), "-Xmx" + heapMegabytes + "m", "-XX:+UseSerialGC",
+                "-Djava.awt.headless=true", "-cp", childClasspath(), ChildMain.class.getName()));
+    }
+
+    /** The helper jar the kernel loaded; in development (classes folders), this JVM's class path. */
+    static String childClasspath() {
+        try {
+            var source = ChildMain.class.getProtectionDomain().getCodeSource();
+            if (source != null) {
+                File location = new File(source.getLocation().toURI());
+                if (location.isFile() && location.getName().endsWith(".jar")) {
+                    return location.getPath();
+                }
+            }
+        } catch (URISyntaxException | SecurityException e) {
+            // Fall back to the class path below.
+        }
+        return System.getProperty("java.class.path");
+    }
+
+    private Thread reader(InputStream stream, Child child, Progress progress, boolean isStderr) {
+        return Thread.ofPlatform().daemon().name("worker-" + child.worker + (isStderr ? "-stderr" : "-stdout")).start(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    if (!isStderr && line.startsWith(ChildMain.PREFIX)) {
+                        read(child, progress, line.substring(ChildMain.PREFIX.length()).split(" "));
+                    } else {
+                        if (isStderr) {
+                            child.keepStderr(line);
+                        }
+                        synchronized (out) {
+                            out.println("[worker " + child.worker + "] " + line);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // The child was stopped: nothing more to read.
+            }
+        });
+    }
+
+    private static void read(Child child, Progress progress, String[] words) {
+        switch (words[0]) {
+            case "start" -> child.mainMicros = Long.parseLong(words[1]);
+            case "progress" -> progress.set(child.worker, Long.parseLong(words[1]));
+            case "result" -> {
+                child.result = Long.parseLong(words[1]);
+                child.startMicros = Long.parseLong(words[2]);
+                child.endMicros = Long.parseLong(words[3]);
+                child.cpuNanos = Long.parseLong(words[4]);
+                progress.set(child.worker, child.result);
+            }
+            default -> { }
+        }
+    }
+
+    private static void joinReaders(Child child) {
+        for (Thread reader : child.readers) {
+            try {
+                reader.join(STOP_WAIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Kills every child still running and waits (at most a second in all) until they are gone. */
+    static void stopAll(List<Child> children) {
+        boolean interrupted = Thread.interrupted();
+        for (Child child : children) {
+            if (child.process != null && child.process.isAlive()) {
+                child.process.destroyForcibly();
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_WAIT_MILLIS * 5);
+        for (Child child : children) {
+            while (child.process != null && child.process.isAlive() && System.nanoTime() < deadline) {
+                try {
+                    child.process.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (child.process != null) {
+                try {
+                    child.process.getOutputStream().close();
+                } catch (IOException e) {
+                    // Already closed with the process.
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package concurrencylab.runners;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/** Each worker's progress, and the thread that reports it to a listener while a run lasts. */
+final class Progress implements AutoCloseable {
+
+    private static final long PERIOD_MILLIS = 100;
+
+    private final AtomicLongArray done;
+    private final long total;
+    private final ProgressListener listener;
+    private final Thread reporter;
+
+    Progress(int workers, long total, ProgressListener listener) {
+        this.done = new AtomicLongArray(workers);
+        this.total = total;
+        this.listener = listener;
+        this.reporter = listener == null ? null : Thread.ofPlatform().daemon().name("progress").start(this::report);
+    }
+
+    void set(int worker, long units) {
+        done.set(worker - 1, units);
+    }
+
+    private long[] snapshot() {
+        long[] copy = new long[done.length()];
+        for (int i = 0; i < copy.length; i++) {
+            copy[i] = done.get(i);
+        }
+        return copy;
+    }
+
+    private void report() {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                Thread.sleep(PERIOD_MILLIS);
+                listener.update(snapshot(), total, false);
+            }
+        } catch (InterruptedException e) {
+            // The run is over: close() reports the last state.
+        }
+    }
+
+    /** Stops reporting and sends the final state. */
+    @Override
+    public void close() {
+        if (reporter != null) {
+            reporter.interrupt();
+            try {
+                reporter.join(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            listener.update(snapshot(), total, true);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package concurrencylab.runners;
+
+import concurrencylab.display.Displayable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * The record of one run: who did what, when, and what it cost.
+ *
+ * <p>Wall time runs from just before the first worker starts to just after the last one ends,
+ * as seen by the caller. CPU time is the processor time the work used: for threads, this JVM's
+ * process CPU time over the run (so it also counts the JIT and garbage collector); for child
+ * JVMs, the sum of what each child reports for itself just before it exits (their start-up
+ * included). With N workers busy in parallel, CPU time is about N times the wall time; with
+ * the simulated GIL it stays about equal to it.
+ *
+ * @param strategy how the workers ran
+ * @param workers how many workers
+ * @param task what each worker did
+ * @param results each worker's result, in worker order (a count returns its counter)
+ * @param timeline when each worker ran, in worker order
+ * @param wallMillis elapsed time of the whole run
+ * @param cpuMillis processor time of the whole run
+ * @param jvmStartMillis for child JVMs, each one's start-up: from the parent's start() to the
+ *     child's main method; empty for other strategies
+ * @param gilSwitches for the simulated GIL, how often the lock changed hands on request; else -1
+ */
+public record Run(Strategy strategy, int workers, Task task, List<Long> results, List<Span> timeline,
+                  double wallMillis, double cpuMillis, List<Double> jvmStartMillis, long gilSwitches)
+        implements Displayable {
+
+    /** Copies the lists, so that a run never changes once made. */
+    public Run {
+        results = List.copyOf(results);
+        timeline = List.copyOf(timeline);
+        jvmStartMillis = List.copyOf(jvmStartMillis);
+    }
+
+    /** CPU time over wall time: about the number of cores kept busy. */
+    public double parallelism() {
+        return wallMillis > 0 ? cpuMillis / wallMillis : 0;
+    }
+
+    /** The median start-up of the child JVMs, or 0 when the run started none. */
+    public double medianJvmStartMillis() {
+        if (jvmStartMillis.isEmpty()) {
+            return 0;
+        }
+        double[] sorted = jvmStartMillis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    /** One row per worker: its result, when it started and ended, how long it took. */
+    public Table table() {
+        IntColumn worker = IntColumn.create("worker");
+        LongColumn result = LongColumn.create("result");
+        DoubleColumn start = DoubleColumn.create("start ms");
+        DoubleColumn end = DoubleColumn.create("end ms");
+        DoubleColumn took = DoubleColumn.create("ms");
+        for (int i = 0; i < timeline.size(); i++) {
+            Span span = timeline.get(i);
+            worker.append(span.worker());
+            result.append(results.get(i));
+            start.append(round(span.startMillis()));
+            end.append(round(span.endMillis()));
+            took.append(round(span.millis()));
+        }
+        return Table.create(toString(), worker, result, start, end, took);
+    }
+
+    /** The fields a machine reads: what the command line prints with --json. */
+    public Map<String, Object> summary() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("strategy", strategy.label());
+        json.put("workers", workers);
+        json.put("task", task.describe());
+        if (task instanceof Task.Count count) {
+            json.put("maxCount", count.maxCount());
+        }
+        json.put("wallMillis", round(wallMillis));
+        json.put("cpuMillis", round(cpuMillis));
+        json.put("results", results);
+        json.put("timeline", timeline.stream().map(s -> Map.of(
+                "worker", s.worker(), "startMillis", round(s.startMillis()), "endMillis", round(s.endMillis()))).toList());
+        if (!jvmStartMillis.isEmpty()) {
+            json.put("jvmStartMillis", jvmStartMillis.stream().map(Run::round).toList());
+        }
+        if (gilSwitches >= 0) {
+            json.put("gilSwitches", gilSwitches);
+        }
+        return json;
+    }
+
+    @Override
+    public Object toDisplay() {
+        return table();
+    }
+
+    /** One line: strategy, workers, task, wall and CPU time. */
+    @Override
+    public String toString() {
+        String line = String.format(Locale.ROOT, "%s: %d worker%s x %s in %,.0f ms wall, %,.0f ms CPU",
+                strategy.label(), workers, workers == 1 ? "" : "s", task.describe(), wallMillis, cpuMillis);
+        if (!jvmStartMillis.isEmpty()) {
+            line += String.format(Locale.ROOT, " (JVM start %,.0f ms each, median)", medianJvmStartMillis());
+        }
+        return line;
+    }
+
+    private static double round(double millis) {
+        return Math.round(millis * 100) / 100.0;
+    }
+}

@@ -1,0 +1,131 @@
+package concurrencylab.runners;
+
+import concurrencylab.workloads.Workloads;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The work every worker of a run does. A task is described by value, not by code, so that a
+ * child JVM can rebuild it from its command line: a lambda written in a notebook cell exists
+ * only in the kernel's JVM, and cannot be sent to another one.
+ */
+public sealed interface Task permits Task.Count, Task.Sleep {
+
+    /** Most increments one worker may be asked for: about two minutes of counting here. */
+    long MAX_COUNT = 1_000_000_000_000L;
+
+    /** Counts to {@code maxCount} with {@link Workloads#count}; the result must equal it. */
+    static Task count(long maxCount) {
+        return new Count(maxCount);
+    }
+
+    /** Sleeps for {@code duration}; the result is the duration in milliseconds. */
+    static Task sleep(Duration duration) {
+        return new Sleep(duration);
+    }
+
+    /** Runs the task in this JVM and returns its result. */
+    long run(WorkerContext context);
+
+    /** Units of work, for progress: increments for a count, milliseconds for a sleep. */
+    long units();
+
+    /** The result a correct run must produce. */
+    long expectedResult();
+
+    /** The command-line words that rebuild this task in a child JVM (see {@link #fromArgs}). */
+    List<String> toArgs();
+
+    /** A short description, e.g. "count(100,000,000)". */
+    String describe();
+
+    /**
+     * Rebuilds a task from {@link #toArgs()}.
+     *
+     * @throws IllegalArgumentException if the words do not describe a task
+     */
+    static Task fromArgs(List<String> args) {
+        if (args.size() == 2 && args.get(0).equals("count")) {
+            return count(Long.parseLong(args.get(1)));
+        }
+        if (args.size() == 2 && args.get(0).equals("sleep")) {
+            return sleep(Duration.ofMillis(Long.parseLong(args.get(1))));
+        }
+        throw new IllegalArgumentException("not a task: " + args + " (expected: count N, or sleep MILLIS)");
+    }
+
+    /** Counting: see {@link Workloads#count(long, concurrencylab.workloads.Checkpoint)}. */
+    record Count(long maxCount) implements Task {
+        public Count {
+            if (maxCount < 1 || maxCount > MAX_COUNT) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "maxCount must be between 1 and %,d (got %,d): e.g. 100_000_000 takes a few hundredths of a second",
+                        MAX_COUNT, maxCount));
+            }
+        }
+
+        @Override
+        public long run(WorkerContext context) {
+            return Workloads.count(maxCount, context::checkpoint);
+        }
+
+        @Override
+        public long units() {
+            return maxCount;
+        }
+
+        @Override
+        public long expectedResult() {
+            return maxCount;
+        }
+
+        @Override
+        public List<String> toArgs() {
+            return List.of("count", Long.toString(maxCount));
+        }
+
+        @Override
+        public String describe() {
+            return String.format(Locale.ROOT, "count(%,d)", maxCount);
+        }
+    }
+
+    /** Waiting: see {@link Workloads#sleep(Duration)}. */
+    record Sleep(Duration duration) implements Task {
+        public Sleep {
+            Objects.requireNonNull(duration, "duration");
+            if (duration.isNegative() || duration.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("sleep must be between 0 and 1 hour (got " + duration + ")");
+            }
+        }
+
+        @Override
+        public long run(WorkerContext context) {
+            context.blocking(() -> Workloads.sleep(duration));
+            context.checkpoint(duration.toMillis());
+            return duration.toMillis();
+        }
+
+        @Override
+        public long units() {
+            return Math.max(1, duration.toMillis());
+        }
+
+        @Override
+        public long expectedResult() {
+            return duration.toMillis();
+        }
+
+        @Override
+        public List<String> toArgs() {
+            return List.of("sleep", Long.toString(duration.toMillis()));
+        }
+
+        @Override
+        public String describe() {
+            return "sleep(" + duration.toMillis() + " ms)";
+        }
+    }
+}
