@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import concurrencylab.measure.Machine;
 import concurrencylab.measure.StartupCost;
+import concurrencylab.runners.Run;
+import concurrencylab.runners.Runner;
+import concurrencylab.runners.Strategy;
+import concurrencylab.runners.Task;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,7 +21,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Runs Concurrency Lab experiments from the command line.",
-        subcommands = {Main.MachineCommand.class, Main.StartupCostCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {Main.CountCommand.class, Main.MachineCommand.class, Main.StartupCostCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -50,6 +55,43 @@ public final class Main implements Callable<Integer> {
     }
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Command(name = "count", mixinStandardHelpOptions = true,
+            description = {"Runs N workers that each count to M with one strategy, and prints the run.",
+                "For 'sequential', the N counts run one after another on one thread."})
+    static final class CountCommand implements Callable<Integer> {
+        @Option(names = "--strategy", required = true, paramLabel = "S",
+                description = "sequential, processes, threads, gil-threads or virtual-threads.")
+        String strategy;
+
+        @Option(names = "--workers", defaultValue = "4", paramLabel = "N",
+                description = "How many workers (default ${DEFAULT-VALUE}).")
+        int workers;
+
+        @Option(names = "--max-count", defaultValue = "100000000", paramLabel = "M",
+                description = "How far each worker counts (default ${DEFAULT-VALUE}).")
+        long maxCount;
+
+        @Option(names = "--switch-interval-ms", defaultValue = "5", paramLabel = "MS",
+                description = "For gil-threads: how long a waiting thread waits before asking for the lock (default ${DEFAULT-VALUE}).")
+        double switchIntervalMillis;
+
+        @Option(names = "--json", description = "Print exactly one JSON object instead of text.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            Strategy chosen = Strategy.fromName(strategy);
+            Task task = Task.count(maxCount);
+            Runner runner = Runner.builder(chosen).workers(workers)
+                    .switchInterval(java.time.Duration.ofNanos(Math.round(switchIntervalMillis * 1e6)))
+                    .output(System.err)
+                    .build();
+            Run run = runner.run(task);
+            System.out.println(json ? JSON.writeValueAsString(run.summary()) : run.toString());
+            return 0;
+        }
+    }
 
     @Command(name = "machine", mixinStandardHelpOptions = true,
             description = "Describes this machine as the JVM sees it: cores, Java, memory, operating system.")

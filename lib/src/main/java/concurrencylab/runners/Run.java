@@ -87,8 +87,13 @@ public record Run(Strategy strategy, int workers, Task task, List<Long> results,
         json.put("wallMillis", round(wallMillis));
         json.put("cpuMillis", round(cpuMillis));
         json.put("results", results);
-        json.put("timeline", timeline.stream().map(s -> Map.of(
-                "worker", s.worker(), "startMillis", round(s.startMillis()), "endMillis", round(s.endMillis()))).toList());
+        json.put("timeline", timeline.stream().map(span -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("worker", span.worker());
+            entry.put("startMillis", round(span.startMillis()));
+            entry.put("endMillis", round(span.endMillis()));
+            return entry;
+        }).toList());
         if (!jvmStartMillis.isEmpty()) {
             json.put("jvmStartMillis", jvmStartMillis.stream().map(Run::round).toList());
         }

@@ -49,10 +49,35 @@ class MainTest {
     }
 
     @Test
+    void countJsonIsOneObjectWithTheRunsFields() throws Exception {
+        int status = Main.run("count", "--strategy", "threads", "--workers", "2", "--max-count", "1000000", "--json");
+
+        JsonNode json = Main.JSON.readTree(out.toString(StandardCharsets.UTF_8));
+        assertThat(status).isZero();
+        assertThat(json.get("strategy").asText()).isEqualTo("threads");
+        assertThat(json.get("workers").asInt()).isEqualTo(2);
+        assertThat(json.get("maxCount").asLong()).isEqualTo(1_000_000L);
+        assertThat(json.get("results")).extracting(JsonNode::asLong).containsExactly(1_000_000L, 1_000_000L);
+        assertThat(json.get("timeline")).hasSize(2).allSatisfy(span ->
+                assertThat(span.has("worker") && span.has("startMillis") && span.has("endMillis")).isTrue());
+        assertThat(json.get("wallMillis").asDouble()).isPositive();
+        assertThat(json.has("cpuMillis")).isTrue();
+    }
+
+    @Test
+    void anUnknownStrategyIsOneLineListingTheChoices() {
+        int status = Main.run("count", "--strategy", "fibers");
+
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8).strip())
+                .isEqualTo("error: strategy must be one of sequential, processes, threads, gil-threads, virtual-threads (got 'fibers')");
+    }
+
+    @Test
     void helpListsEverySubCommand() {
         int status = Main.run("--help");
 
         assertThat(status).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("machine", "startup-cost");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("count", "machine", "startup-cost");
     }
 }
