@@ -72,6 +72,17 @@ public final class Display {
         Frontends.current().show(chartImage(chart, width, height));
     }
 
+    /**
+     * Shows a value that can then be replaced in place with {@link LiveDisplay#update}.
+     *
+     * @throws NullPointerException if value is null
+     */
+    public static LiveDisplay live(Object value) {
+        Objects.requireNonNull(value, "Display.live needs a value to show first, and got null");
+        Frontend frontend = Frontends.current();
+        return new LiveDisplay(frontend, frontend.showUpdatable(reduce(value, 0)));
+    }
+
     /** Shows an HTML fragment as rendered HTML. */
     public static void html(String html) {
         show(Html.of(Objects.requireNonNull(html, "Display.html needs markup, and got null")));

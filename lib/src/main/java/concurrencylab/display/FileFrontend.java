@@ -67,6 +67,25 @@ final class FileFrontend implements Frontend {
         }
     }
 
+    /**
+     * Outside Jupyter nothing can be replaced: a live display prints its summary line (an image
+     * is also written to its file), and each update adds a line.
+     */
+    @Override
+    public String showUpdatable(Shown item) {
+        if (item instanceof Shown.Image) {
+            show(item);
+        } else {
+            out.println(item.summary());
+        }
+        return "file-" + counter.get();
+    }
+
+    @Override
+    public void update(String id, Shown item) {
+        out.println(item.summary());
+    }
+
     private Path next(String extension) {
         try {
             Files.createDirectories(folder);

@@ -16,4 +16,10 @@ interface Frontend {
 
     /** Shows one item. */
     void show(Shown item);
+
+    /** Shows an item that {@link #update} can later replace in place; returns its display id. */
+    String showUpdatable(Shown item);
+
+    /** Replaces, in place, what {@link #showUpdatable} showed under this id. */
+    void update(String id, Shown item);
 }

@@ -9,6 +9,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.UUID;
 import javax.imageio.ImageIO;
 
 /**
@@ -30,13 +31,18 @@ final class SpencerParkFrontend implements Frontend {
     private final Method display;
     private final Constructor<?> newBundle;
     private final Method putData;
+    private final Method setDisplayId;
+    private final Method getIO;
 
-    private SpencerParkFrontend(String name, Object kernel, Method display, Constructor<?> newBundle, Method putData) {
+    private SpencerParkFrontend(String name, Object kernel, Method display, Constructor<?> newBundle, Method putData,
+                                Method setDisplayId, Method getIO) {
         this.name = name;
         this.kernel = kernel;
         this.display = display;
         this.newBundle = newBundle;
         this.putData = putData;
+        this.setDisplayId = setDisplayId;
+        this.getIO = getIO;
     }
 
     /**
@@ -63,7 +69,9 @@ final class SpencerParkFrontend implements Frontend {
         Class<?> bundle = display.getParameterTypes()[0];
         try {
             return new SpencerParkFrontend(name, kernel, display, bundle.getConstructor(),
-                    bundle.getMethod("putData", String.class, Object.class));
+                    bundle.getMethod("putData", String.class, Object.class),
+                    bundle.getMethod("setDisplayId", String.class),
+                    kernel.getClass().getMethod("getIO"));
         } catch (NoSuchMethodException e) {
             return null;
         }
@@ -88,6 +96,34 @@ final class SpencerParkFrontend implements Frontend {
         }
     }
 
+    @Override
+    public String showUpdatable(Shown item) {
+        String id = UUID.randomUUID().toString();
+        try {
+            display.invoke(kernel, bundle(item, id));
+        } catch (InvocationTargetException e) {
+            throw new IllegalStateException(name + " could not display the output: " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(name + "'s display API is not what the lab expects: " + e, e);
+        }
+        return id;
+    }
+
+    /** The base kernel updates through {@code getIO().display.updateDisplay(id, bundle)}. */
+    @Override
+    public void update(String id, Shown item) {
+        try {
+            Object io = getIO.invoke(kernel);
+            Object stream = io.getClass().getField("display").get(io);
+            Object bundle = bundle(item, id);
+            stream.getClass().getMethod("updateDisplay", String.class, bundle.getClass()).invoke(stream, id, bundle);
+        } catch (InvocationTargetException e) {
+            throw new IllegalStateException(name + " could not update the output: " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(name + "'s display API is not what the lab expects: " + e, e);
+        }
+    }
+
     private void send(String mime, String payload, String summary) {
         try {
             Object bundle = newBundle.newInstance();
@@ -99,6 +135,18 @@ final class SpencerParkFrontend implements Frontend {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(name + "'s display API is not what the lab expects: " + e, e);
         }
+    }
+
+    private Object bundle(Shown item, String id) throws ReflectiveOperationException {
+        Object bundle = newBundle.newInstance();
+        putData.invoke(bundle, "text/plain", item.summary());
+        switch (item) {
+            case Shown.Image image -> putData.invoke(bundle, "image/png", png(image.image()));
+            case Shown.Markup markup -> putData.invoke(bundle, "text/html", markup.html());
+            case Shown.Text text -> { }
+        }
+        setDisplayId.invoke(bundle, id);
+        return bundle;
     }
 
     static String png(BufferedImage image) {

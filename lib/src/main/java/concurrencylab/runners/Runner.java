@@ -43,6 +43,7 @@ public final class Runner {
     private final int childHeapMb;
     private final PrintStream output;
     private final ProgressListener progress;
+    private final boolean showProgress;
 
     private Runner(Builder builder) {
         this.strategy = builder.strategy;
@@ -51,6 +52,7 @@ public final class Runner {
         this.childHeapMb = builder.childHeapMb;
         this.output = builder.output;
         this.progress = builder.progress;
+        this.showProgress = builder.showProgress;
     }
 
     /**
@@ -95,9 +97,17 @@ public final class Runner {
     public Run run(Task task) {
         Objects.requireNonNull(task, "task: use Task.count(n) or Task.sleep(duration)");
         PrintStream out = output != null ? output : System.out;
+        ProgressListener listener = progress;
+        if (showProgress) {
+            ProgressBars bars = ProgressBars.start(strategy.label() + ": " + workers + " x " + task.describe(), workers);
+            listener = progress == null ? bars : (done, total, finished) -> {
+                bars.update(done, total, finished);
+                progress.update(done, total, finished);
+            };
+        }
         return strategy == Strategy.PROCESSES
-                ? new ProcessRunner(workers, childHeapMb, out, progress).run(task)
-                : new ThreadRunner(strategy, workers, switchInterval, progress).run(task);
+                ? new ProcessRunner(workers, childHeapMb, out, listener).run(task)
+                : new ThreadRunner(strategy, workers, switchInterval, listener).run(task);
     }
 
     /** The strategy this runner uses. */
@@ -118,6 +128,7 @@ public final class Runner {
         private int childHeapMb = DEFAULT_CHILD_HEAP_MB;
         private PrintStream output;
         private ProgressListener progress;
+        private boolean showProgress;
 
         private Builder(Strategy strategy) {
             this.strategy = Objects.requireNonNull(strategy,
@@ -181,6 +192,15 @@ public final class Runner {
         /** Receives progress about ten times a second while the run lasts. */
         public Builder progress(ProgressListener listener) {
             this.progress = Objects.requireNonNull(listener, "progress");
+            return this;
+        }
+
+        /**
+         * Shows live progress while the run lasts: a bar per worker in a notebook, a line a
+         * second elsewhere (see {@link ProgressBars}).
+         */
+        public Builder showProgress() {
+            this.showProgress = true;
             return this;
         }
 

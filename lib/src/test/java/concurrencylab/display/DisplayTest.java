@@ -117,6 +117,15 @@ class DisplayTest {
     }
 
     @Test
+    void outsideJupyterALiveDisplayPrintsEachUpdateAsALine() {
+        LiveDisplay live = Display.live("starting");
+        live.update("half way");
+        live.update("done");
+
+        assertThat(printed().lines()).containsExactly("starting", "half way", "done");
+    }
+
+    @Test
     void withoutAKernelTheFrontEndSaysSo() {
         Frontends.set(null);
 

@@ -67,6 +67,33 @@ class KernelFrontendTest {
     }
 
     @Test
+    void ijavaUpdatesADisplayInPlaceThroughItsDisplayStream() {
+        FakeIJavaKernel.instance = new FakeIJavaKernel();
+        Frontend ijava = SpencerParkFrontend.lookUp("IJava", IJAVA_KERNEL);
+
+        String id = ijava.showUpdatable(new Shown.Markup("<p>0%</p>", "0%"));
+        ijava.update(id, new Shown.Markup("<p>50%</p>", "50%"));
+
+        assertThat(FakeIJavaKernel.instance.displayIds).containsExactly(id);
+        assertThat(FakeIJavaKernel.instance.io.display.updatedIds).containsExactly(id);
+        assertThat(FakeIJavaKernel.instance.io.display.updates)
+                .containsExactly(Map.of("text/plain", "50%", "text/html", "<p>50%</p>"));
+    }
+
+    @Test
+    void rapaioUpdatesADisplayWithTheIdItReturned() {
+        Frontend rapaio = RapaioFrontend.lookUp(RAPAIO);
+
+        String id = rapaio.showUpdatable(new Shown.Markup("<p>0%</p>", "0%"));
+        rapaio.update(id, new Shown.Markup("<p>50%</p>", "50%"));
+
+        assertThat(id).isEqualTo("id-2");
+        assertThat(FakeRapaioGlobal.CALLS).containsExactly(
+                List.of("display(String,Object)", "text/html", "<p>0%</p>"),
+                List.of("updateDisplay(String,String,Object)", "id-2", "text/html", "<p>50%</p>"));
+    }
+
+    @Test
     void ijavaClassesWithoutARunningKernelAreNotAFrontEnd() {
         assertThat(SpencerParkFrontend.lookUp("IJava", IJAVA_KERNEL)).isNull();
     }

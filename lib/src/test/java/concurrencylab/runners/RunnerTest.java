@@ -221,6 +221,23 @@ class RunnerTest {
         }
     }
 
+    @Test
+    void outsideJupyterProgressEndsWithALineAtOneHundredPercent() {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        concurrencylab.display.DisplayTesting.useTextOutput(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            Runner.builder(Strategy.THREADS).workers(2).showProgress().build().run(SMALL);
+        } finally {
+            concurrencylab.display.DisplayTesting.reset();
+            System.setOut(original);
+        }
+
+        List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines.get(0)).isEqualTo("threads: 2 x count(3,000,000): worker 1 0%, worker 2 0%,");
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("threads: 2 x count(3,000,000): worker 1 100%, worker 2 100%, (done)");
+    }
+
     private static List<ProcessHandle> waitForChildren(int count, Duration limit) throws InterruptedException {
         return waitForChildrenOf(ProcessHandle.current(), count, limit);
     }

@@ -16,12 +16,39 @@ public final class FakeIJavaKernel {
     public static FakeIJavaKernel instance;
 
     public final List<Map<String, Object>> displayed = new ArrayList<>();
+    public final List<String> displayIds = new ArrayList<>();
+    public final Io io = new Io();
 
     public static FakeIJavaKernel getKernelInstance() {
         return instance;
     }
 
+    public Io getIO() {
+        return io;
+    }
+
     public void display(DisplayData data) {
+        displayIds.add(data.getDisplayId());
+        displayed.add(bundleOf(data));
+    }
+
+    /** Shaped like the base kernel's JupyterIO: a public field {@code display}. */
+    public static final class Io {
+        public final Stream display = new Stream();
+    }
+
+    /** Shaped like the base kernel's DisplayStream. */
+    public static final class Stream {
+        public final List<String> updatedIds = new ArrayList<>();
+        public final List<Map<String, Object>> updates = new ArrayList<>();
+
+        public void updateDisplay(String id, DisplayData data) {
+            updatedIds.add(id);
+            updates.add(bundleOf(data));
+        }
+    }
+
+    static Map<String, Object> bundleOf(DisplayData data) {
         Map<String, Object> bundle = new LinkedHashMap<>();
         for (String mime : List.of("text/plain", "text/html", "image/png")) {
             Object value = data.getData(MIMEType.parse(mime));
@@ -29,6 +56,6 @@ public final class FakeIJavaKernel {
                 bundle.put(mime, value);
             }
         }
-        displayed.add(bundle);
+        return bundle;
     }
 }

@@ -16,4 +16,12 @@ public final class FakeRapaioGlobal {
         CALLS.add(List.of("display(String,Object)", mime, o));
         return "id-2";
     }
+
+    public static void updateDisplay(String id, Object o) {
+        CALLS.add(List.of("updateDisplay(String,Object)", id, o));
+    }
+
+    public static void updateDisplay(String id, String mime, Object o) {
+        CALLS.add(List.of("updateDisplay(String,String,Object)", id, mime, o));
+    }
 }
