@@ -1,8 +1,11 @@
 package concurrencylab.chart;
 
+import java.awt.BasicStroke;
 import java.awt.Font;
 import java.text.DecimalFormat;
 import java.text.NumberFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jfree.chart.JFreeChart;
@@ -10,16 +13,25 @@ import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.axis.SymbolAxis;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.labels.ItemLabelAnchor;
 import org.jfree.chart.labels.ItemLabelPosition;
 import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.xy.StandardXYBarPainter;
+import org.jfree.chart.renderer.xy.XYBarRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.xy.XYIntervalSeries;
+import org.jfree.data.xy.XYIntervalSeriesCollection;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * Factories for the lab's charts, already themed.
@@ -98,6 +110,143 @@ public final class Charts {
 
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, false);
         return Theme.apply(chart);
+    }
+
+    /**
+     * A timeline: one row per worker (named {@code rowLabel} 1, 2, ...), time running left to
+     * right, and a bar for each stretch a worker was busy, coloured by its series.
+     *
+     * @throws IllegalArgumentException if there are no bars
+     */
+    public static JFreeChart timeline(String title, String rowLabel, List<Bar> bars) {
+        Objects.requireNonNull(bars, "bars");
+        if (bars.isEmpty()) {
+            throw new IllegalArgumentException("Charts.timeline needs at least one bar to draw");
+        }
+        XYIntervalSeriesCollection data = new XYIntervalSeriesCollection();
+        Map<String, XYIntervalSeries> series = new LinkedHashMap<>();
+        int rows = 0;
+        for (Bar bar : bars) {
+            XYIntervalSeries s = series.computeIfAbsent(bar.series(), XYIntervalSeries::new);
+            // x is the row (drawn as a band 0.7 high), y is time: the plot is turned on its side.
+            s.add(bar.row(), bar.row() - 0.35, bar.row() + 0.35, bar.startMillis(), bar.startMillis(), bar.endMillis());
+            rows = Math.max(rows, bar.row());
+        }
+        series.values().forEach(data::addSeries);
+
+        SymbolAxis rowAxis = new SymbolAxis(null, rowNames(rowLabel, rows));
+        rowAxis.setInverted(true);
+        rowAxis.setGridBandsVisible(false);
+        rowAxis.setRange(0.4, rows + 0.6);
+        NumberAxis timeAxis = new NumberAxis("milliseconds since the run started");
+        timeAxis.setAutoRangeIncludesZero(true);
+
+        XYBarRenderer renderer = new XYBarRenderer();
+        renderer.setUseYInterval(true);
+        renderer.setBarPainter(new StandardXYBarPainter());
+        renderer.setShadowVisible(false);
+        renderer.setDrawBarOutline(true);
+        renderer.setDefaultOutlinePaint(java.awt.Color.WHITE);
+        for (int i = 0; i < series.size(); i++) {
+            renderer.setSeriesPaint(i, Theme.PALETTE[i % Theme.PALETTE.length]);
+        }
+
+        XYPlot plot = new XYPlot(data, rowAxis, timeAxis, renderer);
+        plot.setOrientation(PlotOrientation.HORIZONTAL);
+        plot.setDomainGridlinesVisible(false);
+        JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, series.size() <= 12);
+        return Theme.apply(chart);
+    }
+
+    private static String[] rowNames(String rowLabel, int rows) {
+        String[] names = new String[rows + 1];
+        names[0] = "";
+        for (int i = 1; i <= rows; i++) {
+            names[i] = rowLabel + " " + i;
+        }
+        return names;
+    }
+
+    /**
+     * Grouped bars: for each category (a run), one bar per series (wall time, CPU time), in the
+     * maps' iteration order.
+     *
+     * @param values category to (series to value)
+     * @throws IllegalArgumentException if there are no values
+     */
+    public static JFreeChart groupedBars(String title, String valueLabel, Map<String, Map<String, Double>> values) {
+        Objects.requireNonNull(values, "values");
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException("Charts.groupedBars needs at least one category to draw");
+        }
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        double min = Double.MAX_VALUE;
+        for (Map.Entry<String, Map<String, Double>> category : values.entrySet()) {
+            for (Map.Entry<String, Double> value : category.getValue().entrySet()) {
+                data.addValue(value.getValue(), value.getKey(), category.getKey());
+                min = Math.min(min, value.getValue());
+            }
+        }
+        NumberAxis axis = new NumberAxis(valueLabel);
+        axis.setUpperMargin(0.15);
+        BarRenderer renderer = new BarRenderer();
+        Theme.flatBars(renderer);
+        renderer.setMaximumBarWidth(0.08);
+        renderer.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}", labels(min)));
+        renderer.setDefaultItemLabelsVisible(true);
+        renderer.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        for (int i = 0; i < data.getRowCount(); i++) {
+            renderer.setSeriesPaint(i, Theme.PALETTE[i % Theme.PALETTE.length]);
+        }
+        CategoryAxis categories = new CategoryAxis();
+        categories.setMaximumCategoryLabelLines(2);
+        CategoryPlot plot = new CategoryPlot(data, categories, axis, renderer);
+        plot.setRangeGridlinesVisible(true);
+        JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        return Theme.apply(chart);
+    }
+
+    /**
+     * Lines through points, one per series; a series whose name starts with "ideal" is drawn
+     * dashed and grey, as the reference the others are measured against.
+     *
+     * @param series name to points, each point {x, y}
+     * @throws IllegalArgumentException if there are no series
+     */
+    public static JFreeChart lines(String title, String xLabel, String yLabel, Map<String, List<double[]>> series) {
+        Objects.requireNonNull(series, "series");
+        if (series.isEmpty()) {
+            throw new IllegalArgumentException("Charts.lines needs at least one series to draw");
+        }
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (Map.Entry<String, List<double[]>> entry : series.entrySet()) {
+            XYSeries line = new XYSeries(entry.getKey(), false, true);
+            entry.getValue().forEach(point -> line.add(point[0], point[1]));
+            data.addSeries(line);
+        }
+        NumberAxis x = new NumberAxis(xLabel);
+        x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        NumberAxis y = new NumberAxis(yLabel);
+        y.setAutoRangeIncludesZero(true);
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+        XYPlot plot = new XYPlot(data, x, y, renderer);
+        JFreeChart chart = Theme.apply(new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true));
+        // Series styles after the theme, which would otherwise reset them.
+        int colour = 0;
+        int index = 0;
+        for (String name : series.keySet()) {
+            if (name.startsWith("ideal")) {
+                renderer.setSeriesPaint(index, new java.awt.Color(0x888888));
+                renderer.setSeriesStroke(index, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
+                        10f, new float[] {6f, 4f}, 0f));
+                renderer.setSeriesShapesVisible(index, false);
+            } else {
+                renderer.setSeriesPaint(index, Theme.PALETTE[colour++ % Theme.PALETTE.length]);
+                renderer.setSeriesStroke(index, new BasicStroke(2.2f));
+            }
+            index++;
+        }
+        return chart;
     }
 
     /** Adds a smaller line under the title: the machine, the parameters, the caveat. */

@@ -1,10 +1,13 @@
 package concurrencylab.runners;
 
+import concurrencylab.chart.Bar;
+import concurrencylab.chart.Charts;
 import concurrencylab.display.Displayable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jfree.chart.JFreeChart;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
@@ -55,6 +58,16 @@ public record Run(Strategy strategy, int workers, Task task, List<Long> results,
         double[] sorted = jvmStartMillis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         int mid = sorted.length / 2;
         return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    /** When each worker ran: one bar per worker on a common time axis. */
+    public JFreeChart timelineChart() {
+        List<Bar> bars = timeline.stream()
+                .map(span -> new Bar(span.worker(), span.startMillis(), span.endMillis(), "worker " + span.worker()))
+                .toList();
+        JFreeChart chart = Charts.timeline(strategy.label() + ": who ran when", "worker", bars);
+        return Charts.subtitle(chart, String.format(Locale.ROOT, "%d worker%s x %s; %,.0f ms wall, %,.0f ms CPU",
+                workers, workers == 1 ? "" : "s", task.describe(), wallMillis, cpuMillis));
     }
 
     /** One row per worker: its result, when it started and ended, how long it took. */
