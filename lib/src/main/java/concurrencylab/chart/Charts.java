@@ -125,6 +125,9 @@ public final class Charts {
         }
         XYIntervalSeriesCollection data = new XYIntervalSeriesCollection();
         Map<String, XYIntervalSeries> series = new LinkedHashMap<>();
+        // Series (and so the legend) in the order of the first row each appears on.
+        bars.stream().sorted(java.util.Comparator.comparingInt(Bar::row))
+                .forEach(bar -> series.computeIfAbsent(bar.series(), XYIntervalSeries::new));
         int rows = 0;
         for (Bar bar : bars) {
             XYIntervalSeries s = series.computeIfAbsent(bar.series(), XYIntervalSeries::new);

@@ -33,9 +33,12 @@ import tech.tablesaw.api.Table;
  * @param jvmStartMillis for child JVMs, each one's start-up: from the parent's start() to the
  *     child's main method; empty for other strategies
  * @param gilSwitches for the simulated GIL, how often the lock changed hands on request; else -1
+ * @param gilSlices for the simulated GIL, each stretch a worker held the lock (the first
+ *     5,000); empty for other strategies
  */
 public record Run(Strategy strategy, int workers, Task task, List<Long> results, List<Span> timeline,
-                  double wallMillis, double cpuMillis, List<Double> jvmStartMillis, long gilSwitches)
+                  double wallMillis, double cpuMillis, List<Double> jvmStartMillis, long gilSwitches,
+                  List<Span> gilSlices)
         implements Displayable {
 
     /** Copies the lists, so that a run never changes once made. */
@@ -43,6 +46,7 @@ public record Run(Strategy strategy, int workers, Task task, List<Long> results,
         results = List.copyOf(results);
         timeline = List.copyOf(timeline);
         jvmStartMillis = List.copyOf(jvmStartMillis);
+        gilSlices = List.copyOf(gilSlices);
     }
 
     /** CPU time over wall time: about the number of cores kept busy. */
@@ -60,14 +64,19 @@ public record Run(Strategy strategy, int workers, Task task, List<Long> results,
         return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
-    /** When each worker ran: one bar per worker on a common time axis. */
+    /**
+     * When each worker ran, on a common time axis: one bar per worker from its start to its end;
+     * under the simulated GIL, one bar per stretch it held the lock, so that the turns show.
+     */
     public JFreeChart timelineChart() {
-        List<Bar> bars = timeline.stream()
+        List<Span> spans = gilSlices.isEmpty() ? timeline : gilSlices;
+        List<Bar> bars = spans.stream()
                 .map(span -> new Bar(span.worker(), span.startMillis(), span.endMillis(), "worker " + span.worker()))
                 .toList();
         JFreeChart chart = Charts.timeline(strategy.label() + ": who ran when", "worker", bars);
-        return Charts.subtitle(chart, String.format(Locale.ROOT, "%d worker%s x %s; %,.0f ms wall, %,.0f ms CPU",
-                workers, workers == 1 ? "" : "s", task.describe(), wallMillis, cpuMillis));
+        return Charts.subtitle(chart, String.format(Locale.ROOT, "%d worker%s x %s; %,.0f ms wall, %,.0f ms CPU%s",
+                workers, workers == 1 ? "" : "s", task.describe(), wallMillis, cpuMillis,
+                gilSlices.isEmpty() ? "" : "; a bar is a stretch holding the GIL"));
     }
 
     /** One row per worker: its result, when it started and ended, how long it took. */

@@ -67,7 +67,7 @@ final class ThreadRunner {
             timeline.add(new Span(i + 1, (startNanos[i] - t0) / 1e6, (endNanos[i] - t0) / 1e6));
         }
         return new Run(strategy, workers, task, resultList, timeline, wall / 1e6, cpu / 1e6, List.of(),
-                gil == null ? -1 : gil.switches());
+                gil == null ? -1 : gil.switches(), gil == null ? List.of() : gil.slices(t0));
     }
 
     private record Failure(int worker, Throwable cause) {}
@@ -158,7 +158,7 @@ final class ThreadRunner {
 
         void leave() {
             if (holdsGil) {
-                gil.release();
+                gil.release(worker);
                 holdsGil = false;
             }
         }
@@ -185,7 +185,7 @@ final class ThreadRunner {
             if (gil != null) {
                 try {
                     holdsGil = false;
-                    gil.checkpoint();
+                    gil.checkpoint(worker);
                     holdsGil = true;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

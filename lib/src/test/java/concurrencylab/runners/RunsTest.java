@@ -20,7 +20,7 @@ class RunsTest {
         List<Long> results = java.util.Collections.nCopies(workers, 1_000L);
         List<Span> spans = java.util.stream.IntStream.rangeClosed(1, workers)
                 .mapToObj(w -> new Span(w, 0, wall)).toList();
-        return new Run(strategy, workers, TASK, results, spans, wall, cpu, List.of(), -1);
+        return new Run(strategy, workers, TASK, results, spans, wall, cpu, List.of(), -1, List.of());
     }
 
     @Test
@@ -72,6 +72,19 @@ class RunsTest {
 
         assertThat(plot.getDataset().getSeriesCount()).isEqualTo(3);
         assertThat(plot.getDataset().getSeriesKey(2)).isEqualTo("worker 3");
+    }
+
+    @Test
+    void underTheGilTheTimelineShowsEachTurnHoldingTheLock() {
+        Run run = Runner.run(Strategy.GIL_THREADS, 2, Task.count(2_000_000_000L));
+
+        assertThat(run.gilSlices()).hasSizeGreaterThan(2);
+        assertThat(run.gilSlices()).extracting(Span::worker).contains(1, 2);
+        // Turns never overlap: one holder at a time.
+        List<Span> sorted = run.gilSlices().stream().sorted(java.util.Comparator.comparingDouble(Span::startMillis)).toList();
+        for (int i = 1; i < sorted.size(); i++) {
+            assertThat(sorted.get(i).startMillis()).isGreaterThanOrEqualTo(sorted.get(i - 1).endMillis());
+        }
     }
 
     @Test
