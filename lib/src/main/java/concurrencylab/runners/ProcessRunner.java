@@ -130,7 +130,7 @@ final class ProcessRunner {
             jvmStarts.add((child.mainMicros - child.spawnMicros) / 1e3);
             cpuMillis += Math.max(0, child.cpuNanos) / 1e6;
         }
-        return new Run(Strategy.PROCESSES, workers, task, results, timeline, wall / 1e6, cpuMillis, jvmStarts, -1,
+        return new Run(Strategy.PROCESSES, Run.javaRuntime(), workers, task, results, timeline, wall / 1e6, cpuMillis, jvmStarts, -1,
                 List.of());
     }
 

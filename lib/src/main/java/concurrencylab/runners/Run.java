@@ -24,6 +24,8 @@ import tech.tablesaw.api.Table;
  * the simulated GIL it stays about equal to it.
  *
  * @param strategy how the workers ran
+ * @param runtime what ran them: "Java 25.0.1", or "CPython 3.11.2" for the Python programs
+ *     that {@link CPython} runs beside ours
  * @param workers how many workers
  * @param task what each worker did
  * @param results each worker's result, in worker order (a count returns its counter)
@@ -36,17 +38,33 @@ import tech.tablesaw.api.Table;
  * @param gilSlices for the simulated GIL, each stretch a worker held the lock (the first
  *     5,000); empty for other strategies
  */
-public record Run(Strategy strategy, int workers, Task task, List<Long> results, List<Span> timeline,
+public record Run(Strategy strategy, String runtime, int workers, Task task, List<Long> results, List<Span> timeline,
                   double wallMillis, double cpuMillis, List<Double> jvmStartMillis, long gilSwitches,
                   List<Span> gilSlices)
         implements Displayable {
 
     /** Copies the lists, so that a run never changes once made. */
     public Run {
+        java.util.Objects.requireNonNull(runtime, "runtime");
         results = List.copyOf(results);
         timeline = List.copyOf(timeline);
         jvmStartMillis = List.copyOf(jvmStartMillis);
         gilSlices = List.copyOf(gilSlices);
+    }
+
+    /** The runtime of runs made in this JVM, e.g. "Java 25.0.1". */
+    public static String javaRuntime() {
+        return "Java " + System.getProperty("java.version");
+    }
+
+    /** True for a run of our Python programs rather than of Java code. */
+    public boolean isCPython() {
+        return runtime.startsWith("CPython");
+    }
+
+    /** "threads", or "threads (CPython)" for a Python run: how tables and charts name it. */
+    public String label() {
+        return strategy.label() + (isCPython() ? " (CPython)" : "");
     }
 
     /** CPU time over wall time: about the number of cores kept busy. */
@@ -73,7 +91,7 @@ public record Run(Strategy strategy, int workers, Task task, List<Long> results,
         List<Bar> bars = spans.stream()
                 .map(span -> new Bar(span.worker(), span.startMillis(), span.endMillis(), "worker " + span.worker()))
                 .toList();
-        JFreeChart chart = Charts.timeline(strategy.label() + ": who ran when", "worker", bars);
+        JFreeChart chart = Charts.timeline(label() + ": who ran when", "worker", bars);
         return Charts.subtitle(chart, String.format(Locale.ROOT, "%d worker%s x %s; %,.0f ms wall, %,.0f ms CPU%s",
                 workers, workers == 1 ? "" : "s", task.describe(), wallMillis, cpuMillis,
                 gilSlices.isEmpty() ? "" : "; a bar is a stretch holding the GIL"));
@@ -101,6 +119,7 @@ public record Run(Strategy strategy, int workers, Task task, List<Long> results,
     public Map<String, Object> summary() {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("strategy", strategy.label());
+        json.put("runtime", runtime);
         json.put("workers", workers);
         json.put("task", task.describe());
         if (task instanceof Task.Count count) {
@@ -134,7 +153,7 @@ public record Run(Strategy strategy, int workers, Task task, List<Long> results,
     @Override
     public String toString() {
         String line = String.format(Locale.ROOT, "%s: %d worker%s x %s in %,.0f ms wall, %,.0f ms CPU",
-                strategy.label(), workers, workers == 1 ? "" : "s", task.describe(), wallMillis, cpuMillis);
+                label(), workers, workers == 1 ? "" : "s", task.describe(), wallMillis, cpuMillis);
         if (!jvmStartMillis.isEmpty()) {
             line += String.format(Locale.ROOT, " (JVM start %,.0f ms each, median)", medianJvmStartMillis());
         }

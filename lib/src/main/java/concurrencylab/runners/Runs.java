@@ -65,12 +65,13 @@ public final class Runs implements Displayable, Iterable<Run> {
     }
 
     /**
-     * How many times faster than the sequential run of the same task and workers this run was,
-     * or NaN when the collection holds no such sequential run.
+     * How many times faster than the sequential run of the same task, workers and runtime this
+     * run was, or NaN when the collection holds no such sequential run.
      */
     public double speedUp(Run run) {
         return runs.stream()
-                .filter(r -> r.strategy() == Strategy.SEQUENTIAL && r.workers() == run.workers() && r.task().equals(run.task()))
+                .filter(r -> r.strategy() == Strategy.SEQUENTIAL && r.workers() == run.workers()
+                        && r.task().equals(run.task()) && r.runtime().equals(run.runtime()))
                 .findFirst()
                 .map(sequential -> sequential.wallMillis() / run.wallMillis())
                 .orElse(Double.NaN);
@@ -82,6 +83,7 @@ public final class Runs implements Displayable, Iterable<Run> {
      */
     public Table table() {
         StringColumn strategy = StringColumn.create("strategy");
+        StringColumn runtime = StringColumn.create("runtime");
         IntColumn workers = IntColumn.create("workers");
         StringColumn task = StringColumn.create("task");
         DoubleColumn wall = DoubleColumn.create("wall ms");
@@ -91,6 +93,7 @@ public final class Runs implements Displayable, Iterable<Run> {
         DoubleColumn jvmStart = DoubleColumn.create("JVM start ms");
         for (Run run : runs) {
             strategy.append(run.strategy().label());
+            runtime.append(run.runtime());
             workers.append(run.workers());
             task.append(run.task().describe());
             wall.append(round(run.wallMillis()));
@@ -108,7 +111,7 @@ public final class Runs implements Displayable, Iterable<Run> {
                 jvmStart.append(round(run.medianJvmStartMillis()));
             }
         }
-        return Table.create("Runs", strategy, workers, task, wall, cpu, parallelism, speedUp, jvmStart);
+        return Table.create("Runs", strategy, runtime, workers, task, wall, cpu, parallelism, speedUp, jvmStart);
     }
 
     /** Saves {@link #table()} as CSV, creating the folder if needed, and returns the file. */
@@ -132,7 +135,7 @@ public final class Runs implements Displayable, Iterable<Run> {
         }
         Map<String, Map<String, Double>> values = new LinkedHashMap<>();
         for (Run run : runs) {
-            String label = run.strategy().label() + "\n" + run.workers() + " worker" + (run.workers() == 1 ? "" : "s");
+            String label = run.label() + "\n" + run.workers() + " worker" + (run.workers() == 1 ? "" : "s");
             while (values.containsKey(label)) {
                 label += " ";
             }
@@ -152,7 +155,7 @@ public final class Runs implements Displayable, Iterable<Run> {
     @Override
     public String toString() {
         return runs.size() + " run" + (runs.size() == 1 ? "" : "s") + ": " + String.join("; ",
-                runs.stream().map(r -> String.format(Locale.ROOT, "%s x%d %,.0f ms", r.strategy().label(),
+                runs.stream().map(r -> String.format(Locale.ROOT, "%s x%d %,.0f ms", r.label(),
                         r.workers(), r.wallMillis())).toList());
     }
 

@@ -66,7 +66,7 @@ final class ThreadRunner {
             resultList.add(results[i]);
             timeline.add(new Span(i + 1, (startNanos[i] - t0) / 1e6, (endNanos[i] - t0) / 1e6));
         }
-        return new Run(strategy, workers, task, resultList, timeline, wall / 1e6, cpu / 1e6, List.of(),
+        return new Run(strategy, Run.javaRuntime(), workers, task, resultList, timeline, wall / 1e6, cpu / 1e6, List.of(),
                 gil == null ? -1 : gil.switches(), gil == null ? List.of() : gil.slices(t0));
     }
 

@@ -20,7 +20,7 @@ class RunsTest {
         List<Long> results = java.util.Collections.nCopies(workers, 1_000L);
         List<Span> spans = java.util.stream.IntStream.rangeClosed(1, workers)
                 .mapToObj(w -> new Span(w, 0, wall)).toList();
-        return new Run(strategy, workers, TASK, results, spans, wall, cpu, List.of(), -1, List.of());
+        return new Run(strategy, Run.javaRuntime(), workers, TASK, results, spans, wall, cpu, List.of(), -1, List.of());
     }
 
     @Test
@@ -39,7 +39,7 @@ class RunsTest {
         Table table = Runs.of(run(Strategy.SEQUENTIAL, 2, 400, 400), run(Strategy.THREADS, 2, 200, 390)).table();
 
         assertThat(table.rowCount()).isEqualTo(2);
-        assertThat(table.columnNames()).containsExactly("strategy", "workers", "task", "wall ms", "CPU ms",
+        assertThat(table.columnNames()).containsExactly("strategy", "runtime", "workers", "task", "wall ms", "CPU ms",
                 "CPU / wall", "speed-up", "JVM start ms");
         assertThat(table.stringColumn("strategy").asList()).containsExactly("sequential", "threads");
         assertThat(table.doubleColumn("speed-up").get(1)).isEqualTo(2.0);
@@ -52,8 +52,8 @@ class RunsTest {
 
         List<String> lines = Files.readAllLines(csv);
         assertThat(lines).hasSize(2);
-        assertThat(lines.get(0)).startsWith("strategy,workers,task,wall ms,CPU ms");
-        assertThat(lines.get(1)).startsWith("threads,4,");
+        assertThat(lines.get(0)).startsWith("strategy,runtime,workers,task,wall ms,CPU ms");
+        assertThat(lines.get(1)).startsWith("threads,Java ");
     }
 
     @Test

@@ -1,0 +1,172 @@
+package concurrencylab.runners;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * CPython beside Java: runs the lab's own Python program (shipped in the jar), which counts the
+ * way the article's programs do, and returns its run in the same form as ours, so that both
+ * join one table and one chart.
+ *
+ * <p>Only the strategies CPython has are offered: sequential, processes (multiprocessing) and
+ * threads (threading, under the real GIL). When no {@code python3} is installed,
+ * {@link #find()} says so and a lesson goes on without it.
+ *
+ * <pre>{@code
+ * Optional<CPython> python = CPython.find();
+ * python.ifPresent(p -> Display.show(Runs.of(ours, p.run(Strategy.THREADS, 4, MAX_COUNT))));
+ * }</pre>
+ */
+public final class CPython {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String command;
+    private final String version;
+
+    private CPython(String command, String version) {
+        this.command = command;
+        this.version = version;
+    }
+
+    /** The first {@code python3} (or {@code python}, if it is Python 3) on the PATH, if any. */
+    public static Optional<CPython> find() {
+        for (String candidate : List.of("python3", "python")) {
+            try {
+                Process process = new ProcessBuilder(candidate, "-c", "import platform; print(platform.python_version())")
+                        .redirectErrorStream(true).start();
+                String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                if (process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0 && out.startsWith("3.")) {
+                    return Optional.of(new CPython(candidate, out));
+                }
+            } catch (IOException e) {
+                // Not installed under this name.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The Python version, e.g. "3.11.2". */
+    public String version() {
+        return version;
+    }
+
+    /**
+     * Runs N CPython workers that each count to {@code maxCount}, and waits for them.
+     *
+     * @param strategy SEQUENTIAL, PROCESSES or THREADS
+     * @throws IllegalArgumentException for another strategy or a bad count, before anything starts
+     * @throws IllegalStateException if the Python program fails (its error output is in the message)
+     * @throws CancellationException if the calling thread is interrupted; Python is stopped first
+     */
+    public Run run(Strategy strategy, int workers, long maxCount) {
+        if (strategy != Strategy.SEQUENTIAL && strategy != Strategy.PROCESSES && strategy != Strategy.THREADS) {
+            throw new IllegalArgumentException("CPython runs only sequential, processes and threads (got "
+                    + strategy.label() + "): its threads already have a real GIL");
+        }
+        Runner.builder(strategy).workers(workers);
+        Task task = Task.count(maxCount);
+        List<String> args = List.of(command, script().toString(), "--strategy", strategy.label(),
+                "--workers", Integer.toString(workers), "--max-count", Long.toString(maxCount));
+        Process process;
+        try {
+            process = new ProcessBuilder(args).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start " + command + ": " + e.getMessage(), e);
+        }
+        CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
+        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+        try {
+            int status = process.waitFor();
+            if (status != 0) {
+                throw new IllegalStateException("the CPython program exited with status " + status + ": " + stderr.get().strip());
+            }
+            return parse(stdout.get(), task);
+        } catch (InterruptedException e) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted: the CPython program and its workers were stopped");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not read the CPython program's output: " + e.getCause(), e.getCause());
+        } finally {
+            if (process.isAlive()) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private static Run parse(String output, Task task) {
+        try {
+            JsonNode json = JSON.readTree(output);
+            List<Long> results = new ArrayList<>();
+            json.get("results").forEach(r -> results.add(r.asLong()));
+            List<Span> timeline = new ArrayList<>();
+            json.get("timeline").forEach(s -> timeline.add(new Span(s.get("worker").asInt(),
+                    s.get("startMillis").asDouble(), s.get("endMillis").asDouble())));
+            for (long result : results) {
+                if (result != task.expectedResult()) {
+                    throw new IllegalStateException("a CPython worker returned " + result + ", not " + task.expectedResult());
+                }
+            }
+            return new Run(Strategy.fromName(json.get("strategy").asText()), json.get("runtime").asText(),
+                    json.get("workers").asInt(), task, results, timeline, json.get("wallMillis").asDouble(),
+                    json.get("cpuMillis").asDouble(), List.of(), -1, List.of());
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("the CPython program printed something other than its JSON result: "
+                    + output.strip(), e);
+        }
+    }
+
+    private static String readAll(InputStream stream) {
+        try {
+            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The Python program, copied once out of the jar into a temporary folder. */
+    private static synchronized Path script() {
+        if (script == null) {
+            try (InputStream in = CPython.class.getResourceAsStream("/concurrencylab/cpython/count.py")) {
+                if (in == null) {
+                    throw new IllegalStateException("count.py is missing from the helper jar");
+                }
+                Path folder = Files.createTempDirectory("concurrency-lab-cpython");
+                Path file = folder.resolve("count.py");
+                Files.copy(in, file);
+                file.toFile().deleteOnExit();
+                folder.toFile().deleteOnExit();
+                script = file;
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not unpack the CPython program: " + e.getMessage(), e);
+            }
+        }
+        return script;
+    }
+
+    private static Path script;
+
+    @Override
+    public String toString() {
+        return "CPython " + version + " (" + command + ")";
+    }
+}
