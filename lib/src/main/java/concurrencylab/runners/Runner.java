@@ -96,6 +96,9 @@ public final class Runner {
      */
     public Run run(Task task) {
         Objects.requireNonNull(task, "task: use Task.count(n) or Task.sleep(duration)");
+        if (strategy == Strategy.PROCESSES && task instanceof Task.Function) {
+            throw new IllegalArgumentException("processes cannot run Task.of(...): " + Task.Function.CANNOT_SHIP);
+        }
         PrintStream out = output != null ? output : System.out;
         ProgressListener listener = progress;
         if (showProgress) {

@@ -11,7 +11,7 @@ import java.util.Objects;
  * child JVM can rebuild it from its command line: a lambda written in a notebook cell exists
  * only in the kernel's JVM, and cannot be sent to another one.
  */
-public sealed interface Task permits Task.Count, Task.Sleep {
+public sealed interface Task permits Task.Count, Task.Sleep, Task.Compiled, Task.Function {
 
     /** Most increments one worker may be asked for: about two minutes of counting here. */
     long MAX_COUNT = 1_000_000_000_000L;
@@ -26,6 +26,28 @@ public sealed interface Task permits Task.Count, Task.Sleep {
         return new Sleep(duration);
     }
 
+    /**
+     * Code written in a cell, compiled now so that child JVMs can load it: {@code source} must
+     * declare a public class implementing {@link java.util.function.LongUnaryOperator}, and each
+     * worker returns {@code applyAsLong(argument)}. Works with every strategy.
+     *
+     * @throws IllegalArgumentException if the source does not compile (each error with its line)
+     */
+    static Task compiled(String source, long argument) {
+        java.util.Objects.requireNonNull(source, "source");
+        String className = CompiledCode.className(source);
+        return new Compiled(className, CompiledCode.compile(source, className).toString(), argument);
+    }
+
+    /**
+     * A function of this JVM: a lambda or an object made in a cell. Threads can run it; a child
+     * JVM cannot, since the code exists only in the kernel's memory, so the PROCESSES strategy
+     * rejects it (use {@link #compiled} there).
+     */
+    static Task of(java.util.function.LongUnaryOperator function, long argument) {
+        return new Function(java.util.Objects.requireNonNull(function, "function"), argument);
+    }
+
     /** Runs the task in this JVM and returns its result. */
     long run(WorkerContext context);
 
@@ -34,6 +56,11 @@ public sealed interface Task permits Task.Count, Task.Sleep {
 
     /** The result a correct run must produce. */
     long expectedResult();
+
+    /** False for code the lab did not write: its result is shown, not checked. */
+    default boolean checksResult() {
+        return true;
+    }
 
     /** The command-line words that rebuild this task in a child JVM (see {@link #fromArgs}). */
     List<String> toArgs();
@@ -52,6 +79,9 @@ public sealed interface Task permits Task.Count, Task.Sleep {
         }
         if (args.size() == 2 && args.get(0).equals("sleep")) {
             return sleep(Duration.ofMillis(Long.parseLong(args.get(1))));
+        }
+        if (args.size() == 4 && args.get(0).equals("compiled")) {
+            return new Compiled(args.get(2), args.get(1), Long.parseLong(args.get(3)));
         }
         throw new IllegalArgumentException("not a task: " + args + " (expected: count N, or sleep MILLIS)");
     }
@@ -127,5 +157,80 @@ public sealed interface Task permits Task.Count, Task.Sleep {
         public String describe() {
             return "sleep(" + duration.toMillis() + " ms)";
         }
+    }
+
+    /** A class compiled from a cell's source: see {@link Task#compiled(String, long)}. */
+    record Compiled(String className, String folder, long argument) implements Task {
+        @Override
+        public long run(WorkerContext context) {
+            long result = CompiledCode.load(java.nio.file.Path.of(folder), className).applyAsLong(argument);
+            context.checkpoint(1);
+            return result;
+        }
+
+        @Override
+        public long units() {
+            return 1;
+        }
+
+        @Override
+        public long expectedResult() {
+            return 0;
+        }
+
+        @Override
+        public boolean checksResult() {
+            return false;
+        }
+
+        @Override
+        public List<String> toArgs() {
+            return List.of("compiled", folder, className, Long.toString(argument));
+        }
+
+        @Override
+        public String describe() {
+            return className + "(" + argument + ")";
+        }
+    }
+
+    /** A function of this JVM: see {@link Task#of}. */
+    record Function(java.util.function.LongUnaryOperator function, long argument) implements Task {
+        @Override
+        public long run(WorkerContext context) {
+            long result = function.applyAsLong(argument);
+            context.checkpoint(1);
+            return result;
+        }
+
+        @Override
+        public long units() {
+            return 1;
+        }
+
+        @Override
+        public long expectedResult() {
+            return 0;
+        }
+
+        @Override
+        public boolean checksResult() {
+            return false;
+        }
+
+        @Override
+        public List<String> toArgs() {
+            throw new IllegalArgumentException(CANNOT_SHIP);
+        }
+
+        @Override
+        public String describe() {
+            return "function(" + argument + ")";
+        }
+
+        static final String CANNOT_SHIP = "a lambda or an object made in a cell exists only in this kernel's JVM, and a "
+                + "child JVM cannot load its code (this is Java's face of Python's rule that a process's target must "
+                + "be importable). Write it as a public class in a String and use Task.compiled(source, argument), "
+                + "or use threads, which share this JVM's memory";
     }
 }

@@ -59,7 +59,7 @@ final class ThreadRunner {
         List<Long> resultList = new ArrayList<>();
         List<Span> timeline = new ArrayList<>();
         for (int i = 0; i < workers; i++) {
-            if (results[i] != task.expectedResult()) {
+            if (task.checksResult() && results[i] != task.expectedResult()) {
                 throw new IllegalStateException("worker " + (i + 1) + " returned " + results[i] + " for "
                         + task.describe() + ", not " + task.expectedResult() + ": the work was not done");
             }
