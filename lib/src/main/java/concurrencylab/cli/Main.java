@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import concurrencylab.measure.Machine;
 import concurrencylab.measure.StartupCost;
+import concurrencylab.runners.ReferenceRuns;
 import concurrencylab.runners.Run;
 import concurrencylab.runners.Runner;
 import concurrencylab.runners.Strategy;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Option;
         versionProvider = Main.Version.class,
         description = "Runs Concurrency Lab experiments from the command line.",
         subcommands = {Main.CountCommand.class, Main.MachineCommand.class, Main.StartupCostCommand.class,
+                Main.ReferenceCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
@@ -89,6 +91,22 @@ public final class Main implements Callable<Integer> {
                     .build();
             Run run = runner.run(task);
             System.out.println(json ? JSON.writeValueAsString(run.summary()) : run.toString());
+            return 0;
+        }
+    }
+
+    @Command(name = "reference", mixinStandardHelpOptions = true,
+            description = {"Measures the reference runs that lessons show beside a one-CPU session's own,",
+                "and writes them as JSON (ship the file as lib/src/main/resources" + ReferenceRuns.RESOURCE + ")."})
+    static final class ReferenceCommand implements Callable<Integer> {
+        @Option(names = "--output", required = true, paramLabel = "FILE", description = "Where to write the JSON.")
+        java.nio.file.Path output;
+
+        @Override
+        public Integer call() {
+            ReferenceRuns runs = ReferenceRuns.measure();
+            runs.write(output);
+            System.out.println("wrote " + runs + " to " + output);
             return 0;
         }
     }
