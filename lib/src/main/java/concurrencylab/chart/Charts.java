@@ -112,9 +112,13 @@ public final class Charts {
         return Theme.apply(chart);
     }
 
+    /** Timeline series whose name starts with this are overheads, drawn in grey. */
+    public static final String OVERHEAD_PREFIX = "(overhead) ";
+
     /**
      * A timeline: one row per worker (named {@code rowLabel} 1, 2, ...), time running left to
-     * right, and a bar for each stretch a worker was busy, coloured by its series.
+     * right, and a bar for each stretch a worker was busy, coloured by its series; series named
+     * with {@link #OVERHEAD_PREFIX} are grey, and the legend shows them without the prefix.
      *
      * @throws IllegalArgumentException if there are no bars
      */
@@ -127,10 +131,11 @@ public final class Charts {
         Map<String, XYIntervalSeries> series = new LinkedHashMap<>();
         // Series (and so the legend) in the order of the first row each appears on.
         bars.stream().sorted(java.util.Comparator.comparingInt(Bar::row))
-                .forEach(bar -> series.computeIfAbsent(bar.series(), XYIntervalSeries::new));
+                .forEach(bar -> series.computeIfAbsent(bar.series(),
+                        name -> new XYIntervalSeries(name.startsWith(OVERHEAD_PREFIX) ? name.substring(OVERHEAD_PREFIX.length()) : name)));
         int rows = 0;
         for (Bar bar : bars) {
-            XYIntervalSeries s = series.computeIfAbsent(bar.series(), XYIntervalSeries::new);
+            XYIntervalSeries s = series.get(bar.series());
             // x is the row (drawn as a band 0.7 high), y is time: the plot is turned on its side.
             s.add(bar.row(), bar.row() - 0.35, bar.row() + 0.35, bar.startMillis(), bar.startMillis(), bar.endMillis());
             rows = Math.max(rows, bar.row());
@@ -150,15 +155,20 @@ public final class Charts {
         renderer.setShadowVisible(false);
         renderer.setDrawBarOutline(true);
         renderer.setDefaultOutlinePaint(java.awt.Color.WHITE);
-        for (int i = 0; i < series.size(); i++) {
-            renderer.setSeriesPaint(i, Theme.PALETTE[i % Theme.PALETTE.length]);
-        }
-
         XYPlot plot = new XYPlot(data, rowAxis, timeAxis, renderer);
         plot.setOrientation(PlotOrientation.HORIZONTAL);
         plot.setDomainGridlinesVisible(false);
-        JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, series.size() <= 12);
-        return Theme.apply(chart);
+        JFreeChart chart = Theme.apply(new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, series.size() <= 12));
+        // Colours after the theme, which would otherwise reset them.
+        int colour = 0;
+        int index = 0;
+        for (String name : series.keySet()) {
+            // Overheads (a JVM starting, a task waiting) in grey, so that the work stands out.
+            boolean overhead = name.startsWith(OVERHEAD_PREFIX);
+            renderer.setSeriesPaint(index++, overhead ? new java.awt.Color(0xBBBBBB)
+                    : Theme.PALETTE[colour++ % Theme.PALETTE.length]);
+        }
+        return chart;
     }
 
     private static String[] rowNames(String rowLabel, int rows) {

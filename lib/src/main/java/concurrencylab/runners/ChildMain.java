@@ -1,7 +1,6 @@
 package concurrencylab.runners;
 
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 
@@ -41,7 +40,7 @@ public final class ChildMain {
         watchParent(Long.parseLong(args[1]));
         int worker = Integer.parseInt(args[3]);
         Task task = Task.fromArgs(List.of(args).subList(4, args.length));
-        report(out, "start " + mainMicros + " " + ManagementFactory.getRuntimeMXBean().getStartTime());
+        report(out, "start " + mainMicros);
 
         long[] lastReport = {System.nanoTime()};
         WorkerContext context = new WorkerContext() {

@@ -127,7 +127,8 @@ final class ProcessRunner {
             }
             results.add(child.result);
             timeline.add(new Span(child.worker, (child.startMicros - runMicros) / 1e3, (child.endMicros - runMicros) / 1e3));
-            jvmStarts.add((child.mainMicros - child.spawnMicros) / 1e3);
+            // Everything a child does before its work (the JVM booting, loading our classes) is its start-up.
+            jvmStarts.add((child.startMicros - child.spawnMicros) / 1e3);
             cpuMillis += Math.max(0, child.cpuNanos) / 1e6;
         }
         return new Run(Strategy.PROCESSES, Run.javaRuntime(), workers, task, results, timeline, wall / 1e6, cpuMillis, jvmStarts, -1,

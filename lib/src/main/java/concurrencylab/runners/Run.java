@@ -33,7 +33,8 @@ import tech.tablesaw.api.Table;
  * @param wallMillis elapsed time of the whole run
  * @param cpuMillis processor time of the whole run
  * @param jvmStartMillis for child JVMs, each one's start-up: from the parent's start() to the
- *     child's main method; empty for other strategies
+ *     moment the child began its task (the JVM booting and loading our classes); empty for other
+ *     strategies
  * @param gilSwitches for the simulated GIL, how often the lock changed hands on request; else -1
  * @param gilSlices for the simulated GIL, each stretch a worker held the lock (the first
  *     5,000); empty for other strategies
@@ -84,26 +85,35 @@ public record Run(Strategy strategy, String runtime, int workers, Task task, Lis
 
     /**
      * When each worker ran, on a common time axis: one bar per worker from its start to its end;
-     * under the simulated GIL, one bar per stretch it held the lock, so that the turns show.
+     * under the simulated GIL, one bar per stretch it held the lock, so that the turns show; for
+     * child JVMs, a grey bar before each for its start-up (ending when its work began).
      */
     public JFreeChart timelineChart() {
         List<Span> spans = gilSlices.isEmpty() ? timeline : gilSlices;
-        List<Bar> bars = spans.stream()
-                .map(span -> new Bar(span.worker(), span.startMillis(), span.endMillis(), "worker " + span.worker()))
-                .toList();
+        List<Bar> bars = new java.util.ArrayList<>();
+        for (int i = 0; i < jvmStartMillis.size() && i < timeline.size(); i++) {
+            Span span = timeline.get(i);
+            bars.add(new Bar(span.worker(), Math.max(0, span.startMillis() - jvmStartMillis.get(i)), span.startMillis(),
+                    Charts.OVERHEAD_PREFIX + "JVM start-up"));
+        }
+        spans.forEach(span -> bars.add(new Bar(span.worker(), span.startMillis(), span.endMillis(), "worker " + span.worker())));
         JFreeChart chart = Charts.timeline(label() + ": who ran when", "worker", bars);
         return Charts.subtitle(chart, String.format(Locale.ROOT, "%d worker%s x %s; %,.0f ms wall, %,.0f ms CPU%s",
                 workers, workers == 1 ? "" : "s", task.describe(), wallMillis, cpuMillis,
                 gilSlices.isEmpty() ? "" : "; a bar is a stretch holding the GIL"));
     }
 
-    /** One row per worker: its result, when it started and ended, how long it took. */
+    /**
+     * One row per worker: its result, when it started and ended, how long it took, and for a
+     * child JVM how long the JVM took to start before that.
+     */
     public Table table() {
         IntColumn worker = IntColumn.create("worker");
         LongColumn result = LongColumn.create("result");
         DoubleColumn start = DoubleColumn.create("start ms");
         DoubleColumn end = DoubleColumn.create("end ms");
         DoubleColumn took = DoubleColumn.create("ms");
+        DoubleColumn jvmStart = DoubleColumn.create("JVM start ms");
         for (int i = 0; i < timeline.size(); i++) {
             Span span = timeline.get(i);
             worker.append(span.worker());
@@ -111,8 +121,12 @@ public record Run(Strategy strategy, String runtime, int workers, Task task, Lis
             start.append(round(span.startMillis()));
             end.append(round(span.endMillis()));
             took.append(round(span.millis()));
+            if (i < jvmStartMillis.size()) {
+                jvmStart.append(round(jvmStartMillis.get(i)));
+            }
         }
-        return Table.create(toString(), worker, result, start, end, took);
+        Table table = Table.create(toString(), worker, result, start, end, took);
+        return jvmStartMillis.isEmpty() ? table : table.addColumns(jvmStart);
     }
 
     /** The fields a machine reads: what the command line prints with --json. */
