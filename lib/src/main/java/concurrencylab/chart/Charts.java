@@ -182,13 +182,19 @@ public final class Charts {
 
     /**
      * Grouped bars: for each category (a run), one bar per series (wall time, CPU time), in the
-     * maps' iteration order.
+     * maps' iteration order; the first series' bars carry their value. When the values span more
+     * than a factor of 50 (Java against CPython), the axis is logarithmic so that all bars show.
      *
      * @param values category to (series to value)
      * @throws IllegalArgumentException if there are no values
      */
     public static JFreeChart groupedBars(String title, String valueLabel, Map<String, Map<String, Double>> values) {
         Objects.requireNonNull(values, "values");
+        double low = values.values().stream().flatMap(m -> m.values().stream()).mapToDouble(Double::doubleValue)
+                .filter(v -> v > 0).min().orElse(1);
+        double high = values.values().stream().flatMap(m -> m.values().stream()).mapToDouble(Double::doubleValue)
+                .max().orElse(1);
+        boolean logScale = high / low > 50;
         if (values.isEmpty()) {
             throw new IllegalArgumentException("Charts.groupedBars needs at least one category to draw");
         }
@@ -200,20 +206,36 @@ public final class Charts {
                 min = Math.min(min, value.getValue());
             }
         }
-        NumberAxis axis = new NumberAxis(valueLabel);
-        axis.setUpperMargin(0.15);
+        ValueAxis axis;
         BarRenderer renderer = new BarRenderer();
+        if (logScale) {
+            LogAxis log = new LogAxis(valueLabel + " (log scale)");
+            log.setBase(10);
+            log.setTickUnit(new NumberTickUnit(1));
+            log.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
+            log.setRange(Math.pow(10, Math.floor(Math.log10(low))), Math.pow(10, Math.ceil(Math.log10(high)) + 0.4));
+            renderer.setBase(log.getLowerBound());
+            axis = log;
+        } else {
+            NumberAxis linear = new NumberAxis(valueLabel);
+            linear.setUpperMargin(0.15);
+            axis = linear;
+        }
         Theme.flatBars(renderer);
-        renderer.setMaximumBarWidth(0.08);
-        renderer.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}", labels(min)));
-        renderer.setDefaultItemLabelsVisible(true);
-        renderer.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        renderer.setMaximumBarWidth(0.12);
+        renderer.setSeriesItemLabelGenerator(0, new StandardCategoryItemLabelGenerator("{2}", labels(min)));
+        renderer.setSeriesItemLabelsVisible(0, true);
+        renderer.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
         for (int i = 0; i < data.getRowCount(); i++) {
             renderer.setSeriesPaint(i, Theme.PALETTE[i % Theme.PALETTE.length]);
         }
+        renderer.setDefaultPositiveItemLabelPosition(
+                new ItemLabelPosition(ItemLabelAnchor.OUTSIDE3, TextAnchor.CENTER_LEFT));
         CategoryAxis categories = new CategoryAxis();
-        categories.setMaximumCategoryLabelLines(2);
+        categories.setCategoryMargin(0.25);
         CategoryPlot plot = new CategoryPlot(data, categories, axis, renderer);
+        // Sideways, so that a category's name fits on one line.
+        plot.setOrientation(PlotOrientation.HORIZONTAL);
         plot.setRangeGridlinesVisible(true);
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         return Theme.apply(chart);

@@ -128,14 +128,17 @@ public final class Runs implements Displayable, Iterable<Run> {
         }
     }
 
-    /** Wall and CPU time per run, side by side. */
+    /**
+     * Wall and CPU time per run, side by side, each labelled with its strategy, runtime and
+     * workers; on a logarithmic axis when the times span more than a factor of 50.
+     */
     public JFreeChart chart() {
         if (runs.isEmpty()) {
             throw new IllegalStateException("Runs.chart: there is no run to chart yet");
         }
         Map<String, Map<String, Double>> values = new LinkedHashMap<>();
         for (Run run : runs) {
-            String label = run.label() + "\n" + run.workers() + " worker" + (run.workers() == 1 ? "" : "s");
+            String label = run.strategy().label() + (run.isCPython() ? " (CPython)" : "") + " x" + run.workers();
             while (values.containsKey(label)) {
                 label += " ";
             }
