@@ -1,6 +1,5 @@
 package concurrencylab.runners;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -114,25 +113,19 @@ public final class CPython {
     }
 
     private static Run parse(String output, Task task) {
+        Run run;
         try {
-            JsonNode json = JSON.readTree(output);
-            List<Long> results = new ArrayList<>();
-            json.get("results").forEach(r -> results.add(r.asLong()));
-            List<Span> timeline = new ArrayList<>();
-            json.get("timeline").forEach(s -> timeline.add(new Span(s.get("worker").asInt(),
-                    s.get("startMillis").asDouble(), s.get("endMillis").asDouble())));
-            for (long result : results) {
-                if (result != task.expectedResult()) {
-                    throw new IllegalStateException("a CPython worker returned " + result + ", not " + task.expectedResult());
-                }
-            }
-            return new Run(Strategy.fromName(json.get("strategy").asText()), json.get("runtime").asText(),
-                    json.get("workers").asInt(), task, results, timeline, json.get("wallMillis").asDouble(),
-                    json.get("cpuMillis").asDouble(), List.of(), -1, List.of());
+            run = Run.fromSummary(JSON.readTree(output));
         } catch (IOException | NullPointerException e) {
             throw new IllegalStateException("the CPython program printed something other than its JSON result: "
                     + output.strip(), e);
         }
+        for (long result : run.results()) {
+            if (result != task.expectedResult()) {
+                throw new IllegalStateException("a CPython worker returned " + result + ", not " + task.expectedResult());
+            }
+        }
+        return run;
     }
 
     private static String readAll(InputStream stream) {

@@ -135,21 +135,7 @@ public record ReferenceRuns(String machine, String date, List<Run> runs) {
 
     private static ReferenceRuns parse(JsonNode json) {
         List<Run> runs = new ArrayList<>();
-        for (JsonNode run : json.get("runs")) {
-            List<Long> results = new ArrayList<>();
-            run.get("results").forEach(r -> results.add(r.asLong()));
-            List<Span> timeline = new ArrayList<>();
-            run.get("timeline").forEach(s -> timeline.add(new Span(s.get("worker").asInt(),
-                    s.get("startMillis").asDouble(), s.get("endMillis").asDouble())));
-            List<Double> jvmStarts = new ArrayList<>();
-            if (run.has("jvmStartMillis")) {
-                run.get("jvmStartMillis").forEach(ms -> jvmStarts.add(ms.asDouble()));
-            }
-            runs.add(new Run(Strategy.fromName(run.get("strategy").asText()), run.get("runtime").asText(),
-                    run.get("workers").asInt(), Task.count(run.get("maxCount").asLong()), results, timeline,
-                    run.get("wallMillis").asDouble(), run.get("cpuMillis").asDouble(), jvmStarts,
-                    run.has("gilSwitches") ? run.get("gilSwitches").asLong() : -1, List.of()));
-        }
+        json.get("runs").forEach(run -> runs.add(Run.fromSummary(run)));
         return new ReferenceRuns(json.get("machine").asText(), json.get("date").asText(), runs);
     }
 

@@ -129,6 +129,26 @@ public record Run(Strategy strategy, String runtime, int workers, Task task, Lis
         return jvmStartMillis.isEmpty() ? table : table.addColumns(jvmStart);
     }
 
+    /**
+     * Reads a run of {@code count(maxCount)} back from the form {@link #summary()} writes (and
+     * the lab's Python program prints). Timelines come back; GIL turns do not.
+     */
+    public static Run fromSummary(com.fasterxml.jackson.databind.JsonNode json) {
+        List<Long> results = new java.util.ArrayList<>();
+        json.get("results").forEach(r -> results.add(r.asLong()));
+        List<Span> spans = new java.util.ArrayList<>();
+        json.get("timeline").forEach(s -> spans.add(new Span(s.get("worker").asInt(),
+                s.get("startMillis").asDouble(), s.get("endMillis").asDouble())));
+        List<Double> jvmStarts = new java.util.ArrayList<>();
+        if (json.has("jvmStartMillis")) {
+            json.get("jvmStartMillis").forEach(ms -> jvmStarts.add(ms.asDouble()));
+        }
+        return new Run(Strategy.fromName(json.get("strategy").asText()), json.get("runtime").asText(),
+                json.get("workers").asInt(), Task.count(json.get("maxCount").asLong()), results, spans,
+                json.get("wallMillis").asDouble(), json.get("cpuMillis").asDouble(), jvmStarts,
+                json.has("gilSwitches") ? json.get("gilSwitches").asLong() : -1, List.of());
+    }
+
     /** The fields a machine reads: what the command line prints with --json. */
     public Map<String, Object> summary() {
         Map<String, Object> json = new LinkedHashMap<>();

@@ -11,7 +11,7 @@ import java.util.Objects;
  * child JVM can rebuild it from its command line: a lambda written in a notebook cell exists
  * only in the kernel's JVM, and cannot be sent to another one.
  */
-public sealed interface Task permits Task.Count, Task.Sleep, Task.Compiled, Task.Function {
+public sealed interface Task permits Task.Count, Task.Sleep, Task.Custom {
 
     /** Most increments one worker may be asked for: about two minutes of counting here. */
     long MAX_COUNT = 1_000_000_000_000L;
@@ -159,28 +159,46 @@ public sealed interface Task permits Task.Count, Task.Sleep, Task.Compiled, Task
         }
     }
 
-    /** A class compiled from a cell's source: see {@link Task#compiled(String, long)}. */
-    record Compiled(String className, String folder, long argument) implements Task {
+    /**
+     * Code the lab did not write, applied to one argument: one unit of work, and a result that is
+     * shown rather than checked.
+     */
+    sealed interface Custom extends Task permits Compiled, Function {
+
+        /** The argument each worker applies the code to. */
+        long argument();
+
+        /** Makes the code to run, in the JVM that runs it. */
+        java.util.function.LongUnaryOperator code();
+
         @Override
-        public long run(WorkerContext context) {
-            long result = CompiledCode.load(java.nio.file.Path.of(folder), className).applyAsLong(argument);
+        default long run(WorkerContext context) {
+            long result = code().applyAsLong(argument());
             context.checkpoint(1);
             return result;
         }
 
         @Override
-        public long units() {
+        default long units() {
             return 1;
         }
 
         @Override
-        public long expectedResult() {
+        default long expectedResult() {
             return 0;
         }
 
         @Override
-        public boolean checksResult() {
+        default boolean checksResult() {
             return false;
+        }
+    }
+
+    /** A class compiled from a cell's source: see {@link Task#compiled(String, long)}. */
+    record Compiled(String className, String folder, long argument) implements Custom {
+        @Override
+        public java.util.function.LongUnaryOperator code() {
+            return CompiledCode.load(java.nio.file.Path.of(folder), className);
         }
 
         @Override
@@ -195,27 +213,10 @@ public sealed interface Task permits Task.Count, Task.Sleep, Task.Compiled, Task
     }
 
     /** A function of this JVM: see {@link Task#of}. */
-    record Function(java.util.function.LongUnaryOperator function, long argument) implements Task {
+    record Function(java.util.function.LongUnaryOperator function, long argument) implements Custom {
         @Override
-        public long run(WorkerContext context) {
-            long result = function.applyAsLong(argument);
-            context.checkpoint(1);
-            return result;
-        }
-
-        @Override
-        public long units() {
-            return 1;
-        }
-
-        @Override
-        public long expectedResult() {
-            return 0;
-        }
-
-        @Override
-        public boolean checksResult() {
-            return false;
+        public java.util.function.LongUnaryOperator code() {
+            return function;
         }
 
         @Override
