@@ -24,6 +24,7 @@ final class ProcessRunner {
 
     private static final int STDERR_LINES_KEPT = 20;
     private static final long STOP_WAIT_MILLIS = 1_000;
+    private static final long READERS_WAIT_SECONDS = 10;
 
     private final int workers;
     private final int heapMegabytes;
@@ -72,6 +73,7 @@ final class ProcessRunner {
         BlockingQueue<Child> exited = new ArrayBlockingQueue<>(workers);
         long runMicros = Clocks.epochMicros();
         long t0 = System.nanoTime();
+        long wall;
         try (Progress progress = new Progress(workers, task.units(), listener)) {
             try {
                 for (int w = 1; w <= workers; w++) {
@@ -96,7 +98,8 @@ final class ProcessRunner {
                     Child child = exited.take();
                     int status = child.process.exitValue();
                     if (status != 0) {
-                        joinReaders(child);
+                        stopAll(children);
+                        joinAllReaders(children);
                         throw new WorkerFailedException(child.worker, "worker " + child.worker + " of " + workers
                                 + " (a child JVM) exited with status " + status
                                 + (workers > 1 ? "; the other workers were stopped" : "")
@@ -111,10 +114,14 @@ final class ProcessRunner {
                         + " child JVMs were stopped");
             } finally {
                 stopAll(children);
+                // Every child has ended, so its pipes reach their end: drain them all, whatever happened.
+                joinAllReaders(children);
             }
-            children.forEach(ProcessRunner::joinReaders);
+            wall = System.nanoTime() - t0;
         }
-        long wall = System.nanoTime() - t0;
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CancellationException("the run was interrupted: its " + children.size() + " child JVMs were stopped");
+        }
 
         List<Long> results = new ArrayList<>();
         List<Span> timeline = new ArrayList<>();
@@ -197,18 +204,36 @@ final class ProcessRunner {
         }
     }
 
-    private static void joinReaders(Child child) {
-        for (Thread reader : child.readers) {
-            try {
-                reader.join(STOP_WAIT_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+    /**
+     * Waits until every reader has passed on all its child's output (at most 10 s in all, for a
+     * child that printed a great deal to a slow cell), so that nothing arrives after the call.
+     */
+    private void joinAllReaders(List<Child> children) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READERS_WAIT_SECONDS);
+        boolean interrupted = Thread.interrupted();
+        for (Child child : children) {
+            for (Thread reader : child.readers) {
+                long left;
+                while (reader.isAlive() && (left = deadline - System.nanoTime()) > 0) {
+                    try {
+                        reader.join(java.time.Duration.ofNanos(left));
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                if (reader.isAlive()) {
+                    synchronized (out) {
+                        out.println("[worker " + child.worker + "] (more output is still arriving; it may appear late)");
+                    }
+                }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    /** Kills every child still running and waits (at most a second in all) until they are gone. */
+    /** Kills every child still running and waits (at most five seconds in all) until they are gone. */
     static void stopAll(List<Child> children) {
         boolean interrupted = Thread.interrupted();
         for (Child child : children) {

@@ -11,6 +11,7 @@ final class Progress implements AutoCloseable {
     private final long total;
     private final ProgressListener listener;
     private final Thread reporter;
+    private volatile boolean broken;
 
     Progress(int workers, long total, ProgressListener listener) {
         this.done = new AtomicLongArray(workers);
@@ -33,9 +34,9 @@ final class Progress implements AutoCloseable {
 
     private void report() {
         try {
-            while (!Thread.currentThread().isInterrupted()) {
+            while (!Thread.currentThread().isInterrupted() && !broken) {
                 Thread.sleep(PERIOD_MILLIS);
-                listener.update(snapshot(), total, false);
+                safely(false);
             }
         } catch (InterruptedException e) {
             // The run is over: close() reports the last state.
@@ -52,7 +53,20 @@ final class Progress implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            listener.update(snapshot(), total, true);
+            safely(true);
+        }
+    }
+
+    /** A failing progress display must not fail the run it reports on: it stops, and says so once. */
+    private void safely(boolean finished) {
+        if (broken) {
+            return;
+        }
+        try {
+            listener.update(snapshot(), total, finished);
+        } catch (RuntimeException e) {
+            broken = true;
+            System.err.println("progress display stopped (the run goes on): " + e);
         }
     }
 }

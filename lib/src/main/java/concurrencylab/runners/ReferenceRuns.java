@@ -69,6 +69,13 @@ public record ReferenceRuns(String machine, String date, List<Run> runs) {
         }
     }
 
+    /** Of the counts the reference runs were measured at, the one nearest {@code maxCount} (on a log scale). */
+    public static long nearestCount(long maxCount) {
+        return MAX_COUNTS.stream()
+                .min(java.util.Comparator.comparingDouble(c -> Math.abs(Math.log((double) c / Math.max(1, maxCount)))))
+                .orElseThrow();
+    }
+
     /** The reference runs of {@code count(maxCount)}, Java's then CPython's, if any. */
     public Runs runs(long maxCount) {
         return Runs.of(runs.stream()

@@ -33,6 +33,8 @@ final class ThreadRunner {
 
         long cpu0 = Clocks.processCpuNanos();
         long t0 = System.nanoTime();
+        long wall;
+        long cpu;
         try (Progress progress = new Progress(workers, task.units(), listener)) {
             if (strategy == Strategy.SEQUENTIAL) {
                 for (int w = 1; w <= workers; w++) {
@@ -40,9 +42,10 @@ final class ThreadRunner {
                     throwIfFailed(failure);
                 }
             } else {
+                // Daemon platform threads: a task that ignores interrupts cannot keep the JVM alive.
                 Thread.Builder builder = strategy == Strategy.VIRTUAL_THREADS
                         ? Thread.ofVirtual().name("worker-", 1)
-                        : Thread.ofPlatform().name("worker-", 1);
+                        : Thread.ofPlatform().daemon().name("worker-", 1);
                 for (int w = 1; w <= workers; w++) {
                     int worker = w;
                     threads.add(builder.unstarted(() ->
@@ -52,9 +55,10 @@ final class ThreadRunner {
                 joinAll(threads);
                 throwIfFailed(failure);
             }
+            // Read the clocks before the progress display draws its last state: that is not the work.
+            wall = System.nanoTime() - t0;
+            cpu = Clocks.processCpuNanos() - cpu0;
         }
-        long wall = System.nanoTime() - t0;
-        long cpu = Clocks.processCpuNanos() - cpu0;
 
         List<Long> resultList = new ArrayList<>();
         List<Span> timeline = new ArrayList<>();
@@ -100,7 +104,9 @@ final class ThreadRunner {
             long stillRunning = joinWithin(threads, STOP_WAIT);
             Thread.currentThread().interrupt();
             throw new CancellationException("the run was interrupted: its " + threads.size() + " worker threads "
-                    + (stillRunning == 0 ? "were stopped" : "were told to stop, and " + stillRunning + " had not yet"));
+                    + (stillRunning == 0 ? "were stopped"
+                            : "were told to stop, but " + stillRunning + " ignore interrupts (code that never calls"
+                            + " WorkerContext.checkpoint) and keep running in the background until they finish"));
         }
     }
 

@@ -12,11 +12,27 @@ public final class CountMain {
 
     private CountMain() {}
 
+    /** Halts as soon as the process that started this one is gone, so no orphan keeps counting. */
+    private static void endWithParent() {
+        ProcessHandle.current().parent().ifPresent(parent -> Thread.ofPlatform().daemon().start(() -> {
+            try {
+                while (parent.isAlive()
+                        && ProcessHandle.current().parent().map(p -> p.pid() == parent.pid()).orElse(false)) {
+                    Thread.sleep(250);
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            Runtime.getRuntime().halt(3);
+        }));
+    }
+
     public static void main(String[] args) {
         if (args.length != 1) {
             System.err.println("usage: CountMain MAX_COUNT");
             System.exit(2);
         }
+        endWithParent();
         long start = System.nanoTime();
         long counted = Workloads.count(Long.parseLong(args[0].replace("_", "")));
         System.out.printf(Locale.ROOT, "Finished counting to %,d in process %d (%.0f ms)%n",

@@ -37,6 +37,14 @@ class ReferenceRunsTest {
     }
 
     @Test
+    void theNearestMeasuredCountIsChosenOnALogScale() {
+        assertThat(ReferenceRuns.nearestCount(100_000_000L)).isEqualTo(100_000_000L);
+        assertThat(ReferenceRuns.nearestCount(3_000_000L)).isEqualTo(10_000_000L);
+        assertThat(ReferenceRuns.nearestCount(400_000_000L)).isEqualTo(1_000_000_000L);
+        assertThat(ReferenceRuns.nearestCount(1)).isEqualTo(10_000_000L);
+    }
+
+    @Test
     void writtenRunsReadBackTheSame(@TempDir Path folder) throws Exception {
         Run run = Runner.run(Strategy.THREADS, 2, Task.count(1_000));
         ReferenceRuns written = new ReferenceRuns("a test machine", "2026-01-01", List.of(run));

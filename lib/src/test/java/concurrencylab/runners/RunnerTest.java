@@ -24,6 +24,10 @@ class RunnerTest {
     @AfterEach
     void nothingIsLeftRunning() throws Exception {
         assertThat(waitUntilNoChildren(Duration.ofSeconds(2))).as("child processes left behind").isEmpty();
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (!liveWorkerThreads().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         assertThat(liveWorkerThreads()).as("worker threads left behind").isEmpty();
     }
 
@@ -124,6 +128,7 @@ class RunnerTest {
         Throwable thrown = outcome.get(5, TimeUnit.SECONDS);
 
         assertThat(Duration.ofNanos(System.nanoTime() - interruptedAt)).isLessThan(Duration.ofSeconds(1));
+        assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive)).as("child JVMs after 1 s").isEmpty();
         assertThat(thrown).isInstanceOf(CancellationException.class).hasMessageContaining("interrupt");
         assertThat(caller.join(Duration.ofSeconds(1))).isTrue();
     }
@@ -180,7 +185,7 @@ class RunnerTest {
     }
 
     @Test
-    void childOutputIsForwardedAndTheReportLinesAreNot() {
+    void theChildrensReportLinesNeverReachTheOutput() {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8);
 
@@ -219,6 +224,17 @@ class RunnerTest {
         } catch (java.io.IOException e) {
             return process.isAlive();
         }
+    }
+
+    @Test
+    void aProgressDisplayThatFailsDoesNotFailTheRun() {
+        Run run = Runner.builder(Strategy.THREADS).workers(2)
+                .progress((done, total, finished) -> {
+                    throw new IllegalStateException("the display went away");
+                })
+                .build().run(SMALL);
+
+        assertThat(run.results()).containsExactly(3_000_000L, 3_000_000L);
     }
 
     @Test
