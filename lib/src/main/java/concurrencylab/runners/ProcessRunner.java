@@ -30,12 +30,14 @@ final class ProcessRunner {
     private final int heapMegabytes;
     private final PrintStream out;
     private final ProgressListener listener;
+    private final java.time.Duration timeout;
 
-    ProcessRunner(int workers, int heapMegabytes, PrintStream out, ProgressListener listener) {
+    ProcessRunner(int workers, int heapMegabytes, PrintStream out, ProgressListener listener, java.time.Duration timeout) {
         this.workers = workers;
         this.heapMegabytes = heapMegabytes;
         this.out = out;
         this.listener = listener;
+        this.timeout = timeout;
     }
 
     /** What the parent learns about one child. */
@@ -94,8 +96,14 @@ final class ProcessRunner {
                     child.readers.add(reader(child.process.getErrorStream(), child, progress, true));
                     child.process.onExit().thenRun(() -> exited.add(child));
                 }
+                long deadline = System.nanoTime() + timeout.toNanos();
                 for (int i = 0; i < workers; i++) {
-                    Child child = exited.take();
+                    Child child = exited.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    if (child == null) {
+                        throw new WorkerFailedException(0, "the run took longer than its timeout of " + timeout
+                                + "; its child JVMs were stopped. Raise it with Runner.builder(...).timeout(...)"
+                                + " if the work really is that long", null);
+                    }
                     int status = child.process.exitValue();
                     if (status != 0) {
                         stopAll(children);

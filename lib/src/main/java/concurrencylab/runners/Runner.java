@@ -14,6 +14,7 @@ import java.util.Objects;
  * <ul>
  * <li>a worker that fails (its task throws, its child JVM exits with a non-zero status) stops
  * the others, and the call throws {@link WorkerFailedException} naming it;</li>
+ * <li>a run that exceeds its timeout (10 minutes unless set) is stopped and fails the same way;</li>
  * <li>interrupting the calling thread (as a kernel does when a cell is interrupted) stops every
  * worker within about a second, and the call throws
  * {@link java.util.concurrent.CancellationException} with the interrupt flag set.</li>
@@ -32,6 +33,10 @@ public final class Runner {
     public static final Duration DEFAULT_SWITCH_INTERVAL = Duration.ofMillis(5);
     /** The heap of each child JVM unless set: small, since Binder gives a session 2 GB. */
     public static final int DEFAULT_CHILD_HEAP_MB = 64;
+    /** How long a run may take unless {@link Builder#timeout} says otherwise. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
+    static final String DEFAULT_TIMEOUT_TEXT = "10 minutes";
+
     /** Most platform threads (sequential workers, threads, GIL threads) one run may use. */
     public static final int MAX_THREADS = 10_000;
     /** Most virtual threads one run may use. */
@@ -44,6 +49,7 @@ public final class Runner {
     private final PrintStream output;
     private final ProgressListener progress;
     private final boolean showProgress;
+    private final Duration timeout;
 
     private Runner(Builder builder) {
         this.strategy = builder.strategy;
@@ -53,6 +59,7 @@ public final class Runner {
         this.output = builder.output;
         this.progress = builder.progress;
         this.showProgress = builder.showProgress;
+        this.timeout = builder.timeout;
     }
 
     /**
@@ -109,8 +116,8 @@ public final class Runner {
             };
         }
         return strategy == Strategy.PROCESSES
-                ? new ProcessRunner(workers, childHeapMb, out, listener).run(task)
-                : new ThreadRunner(strategy, workers, switchInterval, listener).run(task);
+                ? new ProcessRunner(workers, childHeapMb, out, listener, timeout).run(task)
+                : new ThreadRunner(strategy, workers, switchInterval, listener, timeout).run(task);
     }
 
     /** The strategy this runner uses. */
@@ -132,6 +139,7 @@ public final class Runner {
         private PrintStream output;
         private ProgressListener progress;
         private boolean showProgress;
+        private Duration timeout = DEFAULT_TIMEOUT;
 
         private Builder(Strategy strategy) {
             this.strategy = Objects.requireNonNull(strategy,
@@ -204,6 +212,21 @@ public final class Runner {
          */
         public Builder showProgress() {
             this.showProgress = true;
+            return this;
+        }
+
+        /**
+         * How long the whole run may take, from 1 ms to 24 hours (default {@value #DEFAULT_TIMEOUT_TEXT}):
+         * past it, every worker is stopped and the run fails with {@link WorkerFailedException},
+         * so a task that hangs cannot hang the cell.
+         */
+        public Builder timeout(Duration limit) {
+            Objects.requireNonNull(limit, "timeout");
+            if (limit.compareTo(Duration.ofMillis(1)) < 0 || limit.compareTo(Duration.ofHours(24)) > 0) {
+                throw new IllegalArgumentException("timeout must be between 1 ms and 24 hours (got " + limit
+                        + "); the default is " + DEFAULT_TIMEOUT_TEXT);
+            }
+            this.timeout = limit;
             return this;
         }
 

@@ -15,12 +15,14 @@ final class ThreadRunner {
     private final int workers;
     private final Duration switchInterval;
     private final ProgressListener listener;
+    private final Duration timeout;
 
-    ThreadRunner(Strategy strategy, int workers, Duration switchInterval, ProgressListener listener) {
+    ThreadRunner(Strategy strategy, int workers, Duration switchInterval, ProgressListener listener, Duration timeout) {
         this.strategy = strategy;
         this.workers = workers;
         this.switchInterval = switchInterval;
         this.listener = listener;
+        this.timeout = timeout;
     }
 
     Run run(Task task) {
@@ -33,12 +35,13 @@ final class ThreadRunner {
 
         long cpu0 = Clocks.processCpuNanos();
         long t0 = System.nanoTime();
+        long deadline = t0 + timeout.toNanos();
         long wall;
         long cpu;
         try (Progress progress = new Progress(workers, task.units(), listener)) {
             if (strategy == Strategy.SEQUENTIAL) {
                 for (int w = 1; w <= workers; w++) {
-                    work(w, task, progress, null, results, startNanos, endNanos, failure, threads);
+                    work(w, task, progress, null, deadline, results, startNanos, endNanos, failure, threads);
                     throwIfFailed(failure);
                 }
             } else {
@@ -49,7 +52,7 @@ final class ThreadRunner {
                 for (int w = 1; w <= workers; w++) {
                     int worker = w;
                     threads.add(builder.unstarted(() ->
-                            work(worker, task, progress, gil, results, startNanos, endNanos, failure, threads)));
+                            work(worker, task, progress, gil, deadline, results, startNanos, endNanos, failure, threads)));
                 }
                 threads.forEach(Thread::start);
                 joinAll(threads);
@@ -76,9 +79,25 @@ final class ThreadRunner {
 
     private record Failure(int worker, Throwable cause) {}
 
-    private static void work(int worker, Task task, Progress progress, Gil gil, long[] results, long[] startNanos,
-                             long[] endNanos, AtomicReference<Failure> failure, List<Thread> threads) {
-        Context context = new Context(worker, progress, gil);
+    /** Thrown at a checkpoint once the run's timeout has passed. */
+    private static final class TimedOut extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TimedOut() {
+            super("the run's timeout has passed", null, false, false);
+        }
+    }
+
+    private WorkerFailedException timedOut(int worker, long stillRunning) {
+        return new WorkerFailedException(worker, "the run took longer than its timeout of " + timeout
+                + " and was stopped" + (stillRunning == 0 ? ""
+                : "; " + stillRunning + " worker threads ignore interrupts and keep running in the background")
+                + ". Raise it with Runner.builder(...).timeout(...) if the work really is that long", null);
+    }
+
+    private static void work(int worker, Task task, Progress progress, Gil gil, long deadline, long[] results,
+                             long[] startNanos, long[] endNanos, AtomicReference<Failure> failure, List<Thread> threads) {
+        Context context = new Context(worker, progress, gil, deadline);
         try {
             context.enter();
             startNanos[worker - 1] = System.nanoTime();
@@ -95,9 +114,14 @@ final class ThreadRunner {
     }
 
     private void joinAll(List<Thread> threads) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
             for (Thread thread : threads) {
-                thread.join();
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !thread.join(Duration.ofNanos(left))) {
+                    threads.forEach(Thread::interrupt);
+                    throw timedOut(threads.indexOf(thread) + 1, joinWithin(threads, STOP_WAIT));
+                }
             }
         } catch (InterruptedException e) {
             threads.forEach(Thread::interrupt);
@@ -136,6 +160,9 @@ final class ThreadRunner {
         if (f == null) {
             return;
         }
+        if (f.cause() instanceof TimedOut) {
+            throw timedOut(f.worker(), 0);
+        }
         if (f.cause() instanceof CancellationException cancelled && strategy == Strategy.SEQUENTIAL) {
             throw cancelled;
         }
@@ -148,12 +175,14 @@ final class ThreadRunner {
         private final int worker;
         private final Progress progress;
         private final Gil gil;
+        private final long deadline;
         private boolean holdsGil;
 
-        Context(int worker, Progress progress, Gil gil) {
+        Context(int worker, Progress progress, Gil gil, long deadline) {
             this.worker = worker;
             this.progress = progress;
             this.gil = gil;
+            this.deadline = deadline;
         }
 
         void enter() {
@@ -188,6 +217,9 @@ final class ThreadRunner {
         public void checkpoint(long done) {
             progress.set(worker, done);
             concurrencylab.workloads.Checkpoint.stopIfInterrupted();
+            if (System.nanoTime() - deadline > 0) {
+                throw new TimedOut();
+            }
             if (gil != null) {
                 try {
                     holdsGil = false;

@@ -226,6 +226,21 @@ class RunnerTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = Strategy.class, names = {"THREADS", "PROCESSES", "SEQUENTIAL"})
+    void aRunPastItsTimeoutIsStoppedAndSaysHowToRaiseIt(Strategy strategy) {
+        // A count that would take minutes: the timeout, not the work, must end it.
+        Runner runner = Runner.builder(strategy).workers(2).timeout(Duration.ofMillis(300)).build();
+
+        long started = System.nanoTime();
+
+        assertThatThrownBy(() -> runner.run(Task.count(Task.MAX_COUNT)))
+                .isInstanceOf(WorkerFailedException.class)
+                .hasMessageContaining("took longer than its timeout of PT0.3S")
+                .hasMessageContaining("timeout(...)");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+    }
+
     @Test
     void aProgressDisplayThatFailsDoesNotFailTheRun() {
         Run run = Runner.builder(Strategy.THREADS).workers(2)
