@@ -79,7 +79,7 @@ public final class CPython {
             throw new IllegalArgumentException("CPython runs only sequential, processes and threads (got "
                     + strategy.label() + "): its threads already have a real GIL");
         }
-        Runner.builder(strategy).workers(workers);
+        Runner.requireWorkers(strategy, workers);
         Task task = Task.count(maxCount);
         List<String> args = List.of(command, script().toString(), "--strategy", strategy.label(),
                 "--workers", Integer.toString(workers), "--max-count", Long.toString(maxCount));

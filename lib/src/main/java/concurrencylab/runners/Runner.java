@@ -96,6 +96,33 @@ public final class Runner {
     }
 
     /**
+     * Checks a number of workers for a strategy, as {@link Builder#workers} does, without making
+     * a runner: for code that starts workers of its own (a sweep, CPython).
+     *
+     * @throws IllegalArgumentException naming the limit and why, if out of range
+     */
+    public static void requireWorkers(Strategy strategy, int workers) {
+        requireWorkers(strategy, workers, DEFAULT_CHILD_HEAP_MB);
+    }
+
+    private static void requireWorkers(Strategy strategy, int workers, int childHeapMb) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1 (got " + workers
+                    + "): it is how many workers run the task, e.g. 4");
+        }
+        int max = maxWorkers(strategy);
+        if (workers > max) {
+            String why = strategy == Strategy.PROCESSES
+                    ? String.format(Locale.ROOT, "each child is a whole JVM with a %d MB heap, and this machine has %d CPUs;"
+                            + " use threads for more workers", childHeapMb, Runtime.getRuntime().availableProcessors())
+                    : strategy == Strategy.VIRTUAL_THREADS ? "a million is already far more than a demo needs"
+                    : "each platform thread is an operating-system thread; use virtual threads for more";
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "workers must be at most %,d for %s (got %,d): %s", max, strategy.label(), workers, why));
+        }
+    }
+
+    /**
      * Runs the task on every worker and records the run.
      *
      * @throws WorkerFailedException if a worker failed (the others are stopped)
@@ -152,20 +179,7 @@ public final class Runner {
          * @throws IllegalArgumentException naming the limit and why, if out of range
          */
         public Builder workers(int workers) {
-            if (workers < 1) {
-                throw new IllegalArgumentException("workers must be at least 1 (got " + workers
-                        + "): it is how many workers run the task, e.g. 4");
-            }
-            int max = maxWorkers(strategy);
-            if (workers > max) {
-                String why = strategy == Strategy.PROCESSES
-                        ? String.format(Locale.ROOT, "each child is a whole JVM with a %d MB heap, and this machine has %d CPUs;"
-                                + " use threads for more workers", childHeapMb, Runtime.getRuntime().availableProcessors())
-                        : strategy == Strategy.VIRTUAL_THREADS ? "a million is already far more than a demo needs"
-                        : "each platform thread is an operating-system thread; use virtual threads for more";
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
-                        "workers must be at most %,d for %s (got %,d): %s", max, strategy.label(), workers, why));
-            }
+            requireWorkers(strategy, workers, childHeapMb);
             this.workers = workers;
             return this;
         }

@@ -47,7 +47,7 @@ public record Scaling(Strategy strategy, Task task, int cpus, double oneWorkerMi
             throw new IllegalArgumentException("maxWorkers must be between 1 and 64 (got " + maxWorkers
                     + "): twice the CPUs (" + 2 * Runtime.getRuntime().availableProcessors() + " here) shows the plateau");
         }
-        Runner.builder(strategy).workers(maxWorkers); // checks the strategy's limit before anything starts
+        Runner.requireWorkers(strategy, maxWorkers);
         Runner.run(Strategy.SEQUENTIAL, 1, task); // warm-up: let the JIT compile the work first
         double[] baseline = new double[3];
         for (int i = 0; i < baseline.length; i++) {
