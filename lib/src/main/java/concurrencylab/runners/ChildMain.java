@@ -21,11 +21,7 @@ public final class ChildMain {
     /** Marks the lines that the parent reads rather than shows. */
     public static final String PREFIX = "@lab:";
 
-    /** Status a child halts with when its parent has gone. */
-    public static final int ORPHANED = 3;
-
     private static final long PROGRESS_PERIOD_NANOS = 100_000_000L;
-    private static final long PARENT_CHECK_MILLIS = 250;
 
     private ChildMain() {}
 
@@ -37,7 +33,7 @@ public final class ChildMain {
                     + Arrays.toString(args) + ")");
             System.exit(2);
         }
-        watchParent(Long.parseLong(args[1]));
+        ChildJvms.watchParent(Long.parseLong(args[1]));
         int worker = Integer.parseInt(args[3]);
         Task task = Task.fromArgs(List.of(args).subList(4, args.length));
         report(out, "start " + mainMicros);
@@ -76,23 +72,5 @@ public final class ChildMain {
             out.println(PREFIX + line);
             out.flush();
         }
-    }
-
-    /**
-     * Halts this JVM as soon as its parent is no longer the process that started it. The pid
-     * comes from the command line, not from asking who the parent is now: a parent killed while
-     * this JVM was still starting has already been replaced (by init, say), and would never die.
-     */
-    private static void watchParent(long parentPid) {
-        Thread.ofPlatform().daemon().name("parent-watch").start(() -> {
-            try {
-                while (ProcessHandle.current().parent().map(p -> p.pid() == parentPid && p.isAlive()).orElse(false)) {
-                    Thread.sleep(PARENT_CHECK_MILLIS);
-                }
-            } catch (InterruptedException e) {
-                return;
-            }
-            Runtime.getRuntime().halt(ORPHANED);
-        });
     }
 }

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.LongUnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -19,20 +18,24 @@ import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 
-/** Compiles a class written in a cell into a folder that any JVM on this machine can load. */
-final class CompiledCode {
+/**
+ * Compiles a class written in a cell into a folder that any JVM on this machine can load: how
+ * code typed into a notebook reaches child JVMs (for {@link Task#compiled} and for process
+ * pools), since a lambda exists only in the JVM that made it.
+ */
+public final class CompiledCode {
 
     private static final Pattern PUBLIC_CLASS = Pattern.compile("public\\s+(?:final\\s+)?class\\s+([A-Za-z_$][\\w$]*)");
 
     private CompiledCode() {}
 
     /**
-     * Compiles {@code source}, which must declare a public class implementing
-     * {@link LongUnaryOperator} with a public no-argument constructor; returns the folder.
+     * Compiles {@code source}, which declares the public class {@code className} (see
+     * {@link #className}), against the helper jar; returns the folder that holds the classes.
      *
      * @throws IllegalArgumentException if it does not compile, naming each error's line
      */
-    static Path compile(String source, String className) {
+    public static Path compile(String source, String className) {
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         if (compiler == null) {
             throw new IllegalStateException("this JVM has no Java compiler (a JRE, not a JDK): run the kernel on a JDK");
@@ -44,7 +47,7 @@ final class CompiledCode {
             DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
             try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
                 boolean ok = compiler.getTask(null, files, diagnostics,
-                        List.of("-d", folder.toString(), "-classpath", ProcessRunner.childClasspath(), "-proc:none"),
+                        List.of("-d", folder.toString(), "-classpath", ChildJvms.classpath(), "-proc:none"),
                         null, files.getJavaFileObjects(file)).call();
                 if (!ok) {
                     String errors = diagnostics.getDiagnostics().stream()
@@ -60,25 +63,34 @@ final class CompiledCode {
         }
     }
 
-    /** The name of the public class the source declares. */
-    static String className(String source) {
+    /**
+     * The name of the public class the source declares.
+     *
+     * @param example how such a class begins, for the message when there is none
+     * @throws IllegalArgumentException if the source declares no public class
+     */
+    public static String className(String source, String example) {
         Matcher matcher = PUBLIC_CLASS.matcher(source);
         if (!matcher.find()) {
-            throw new IllegalArgumentException("the task's source must declare a public class, e.g. "
-                    + "public class Squares implements java.util.function.LongUnaryOperator { ... }");
+            throw new IllegalArgumentException("the task's source must declare a public class, e.g. " + example + " { ... }");
         }
         return matcher.group(1);
     }
 
-    /** Loads the compiled class from its folder and makes an instance. */
-    static LongUnaryOperator load(Path folder, String className) {
+    /**
+     * Loads the compiled class from its folder and makes an instance with its public
+     * no-argument constructor.
+     *
+     * @throws IllegalArgumentException if the class cannot be loaded or made, or is not a {@code type}
+     */
+    public static <T> T load(Path folder, String className, Class<T> type) {
         try {
             URLClassLoader loader = new URLClassLoader(new URL[] {folder.toUri().toURL()}, CompiledCode.class.getClassLoader());
-            Class<?> type = loader.loadClass(className);
-            if (!LongUnaryOperator.class.isAssignableFrom(type)) {
-                throw new IllegalArgumentException(className + " must implement java.util.function.LongUnaryOperator");
+            Class<?> loaded = loader.loadClass(className);
+            if (!type.isAssignableFrom(loaded)) {
+                throw new IllegalArgumentException(className + " must implement " + type.getName());
             }
-            return (LongUnaryOperator) type.getConstructor().newInstance();
+            return type.cast(loaded.getConstructor().newInstance());
         } catch (ReflectiveOperationException | IOException e) {
             throw new IllegalArgumentException("could not load " + className + " from " + folder + ": " + e, e);
         }

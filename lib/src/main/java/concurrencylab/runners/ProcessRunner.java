@@ -1,15 +1,11 @@
 package concurrencylab.runners;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -70,7 +66,7 @@ final class ProcessRunner {
     }
 
     Run run(Task task) {
-        List<String> command = command(task);
+        List<String> command = ChildJvms.command(heapMegabytes, ChildMain.class);
         List<Child> children = new ArrayList<>();
         BlockingQueue<Child> exited = new ArrayBlockingQueue<>(workers);
         long runMicros = Clocks.epochMicros();
@@ -148,31 +144,6 @@ final class ProcessRunner {
         }
         return new Run(Strategy.PROCESSES, Run.javaRuntime(), workers, task, results, timeline, wall / 1e6, cpuMillis, jvmStarts, -1,
                 List.of());
-    }
-
-    private List<String> command(Task task) {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        if (!Files.isExecutable(java)) {
-            throw new IllegalStateException("cannot start child JVMs: " + java + " is not an executable java");
-        }
-        return new ArrayList<>(List.of(java.toString(), "-Xmx" + heapMegabytes + "m", "-XX:+UseSerialGC",
-                "-Djava.awt.headless=true", "-cp", childClasspath(), ChildMain.class.getName()));
-    }
-
-    /** The helper jar the kernel loaded; in development (classes folders), this JVM's class path. */
-    static String childClasspath() {
-        try {
-            var source = ChildMain.class.getProtectionDomain().getCodeSource();
-            if (source != null) {
-                File location = new File(source.getLocation().toURI());
-                if (location.isFile() && location.getName().endsWith(".jar")) {
-                    return location.getPath();
-                }
-            }
-        } catch (URISyntaxException | SecurityException e) {
-            // Fall back to the class path below.
-        }
-        return System.getProperty("java.class.path");
     }
 
     private Thread reader(InputStream stream, Child child, Progress progress, boolean isStderr) {

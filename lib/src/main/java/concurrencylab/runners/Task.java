@@ -35,7 +35,7 @@ public sealed interface Task permits Task.Count, Task.Sleep, Task.Custom {
      */
     static Task compiled(String source, long argument) {
         java.util.Objects.requireNonNull(source, "source");
-        String className = CompiledCode.className(source);
+        String className = CompiledCode.className(source, "public class Squares implements java.util.function.LongUnaryOperator");
         return new Compiled(className, CompiledCode.compile(source, className).toString(), argument);
     }
 
@@ -198,7 +198,7 @@ public sealed interface Task permits Task.Count, Task.Sleep, Task.Custom {
     record Compiled(String className, String folder, long argument) implements Custom {
         @Override
         public java.util.function.LongUnaryOperator code() {
-            return CompiledCode.load(java.nio.file.Path.of(folder), className);
+            return CompiledCode.load(java.nio.file.Path.of(folder), className, java.util.function.LongUnaryOperator.class);
         }
 
         @Override

@@ -1,0 +1,1008 @@
+package concurrencylab.pools;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A fixed set of workers that apply one function to many inputs, as Python's
+ * {@code multiprocessing.Pool} does: worker JVMs ({@link #processes}) or threads of this JVM
+ * ({@link #threads}), with the same calls on both.
+ *
+ * <pre>{@code
+ * try (Pool pool = Pool.processes(4)) {
+ *     List<Long> counts = pool.map(PoolFunctions.count(), List.of(N, N, N, N, N)); // five tasks, two cycles
+ *     for (long square : pool.imap(PoolFunctions.square(), inputs)) { ... }       // lazily, in order
+ * }
+ * }</pre>
+ *
+ * <p>Inputs go to the workers in chunks (a "task" is one chunk). A worker takes its next task
+ * when it is free, so five equal tasks on four workers run in two cycles; a process worker whose
+ * tasks are short is sent a few in advance, so that tiny tasks do not wait for the pipe. Results
+ * come back in input order ({@code map}, {@code imap}) or as they finish
+ * ({@code imapUnordered}). {@code imap} reads its input lazily and keeps at most
+ * max(1,024, 4 x workers x chunksize) inputs taken but not yet returned, so it runs over inputs
+ * of any size, even unbounded ones, in bounded memory.
+ *
+ * <p>What a pool does not do: hang. A worker JVM that dies fails the waiting call at once (and
+ * breaks the pool: see {@link PoolBrokenException}); a call that outlives the pool's timeout
+ * (10 minutes unless set) fails; interrupting a thread that waits in {@code map} or in an
+ * imap's iterator terminates the pool. A task that throws fails its call with a
+ * {@link TaskFailedException} and leaves the pool usable.
+ *
+ * <p>Memory consistency: actions of a worker thread before it produces a result happen-before
+ * the caller receives that result.
+ */
+public abstract sealed class Pool implements AutoCloseable permits ProcessPool, ThreadPool {
+
+    /** Which workers a pool has. */
+    public enum Kind {
+        /** Worker JVMs: separate memory, inputs and results copied between them. */
+        PROCESSES,
+        /** Platform threads of this JVM: shared memory, nothing copied. */
+        THREADS;
+
+        /** "processes" or "threads". */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /**
+         * The kind named by {@link #label()}.
+         *
+         * @throws IllegalArgumentException for any other name
+         */
+        public static Kind fromName(String name) {
+            for (Kind kind : values()) {
+                if (kind.label().equalsIgnoreCase(String.valueOf(name).trim())) {
+                    return kind;
+                }
+            }
+            throw new IllegalArgumentException("kind must be processes or threads (got " + name + ")");
+        }
+    }
+
+    /** The most workers a pool may have: for worker JVMs, as for the runners' child JVMs. */
+    static final int MAX_PROCESS_WORKERS = Math.min(64, Math.max(8, 4 * Runtime.getRuntime().availableProcessors()));
+    static final int MAX_THREAD_WORKERS = 1024;
+    static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
+    private static final int MIN_WINDOW = 1024;
+
+    private enum Mode {
+        MAP("map"), IMAP("imap"), UNORDERED("imap-unordered"), SUBMIT("submit");
+
+        final String label;
+
+        Mode(String label) {
+            this.label = label;
+        }
+    }
+
+    private enum State { OPEN, CLOSING, CLOSED, TERMINATED, BROKEN }
+
+    final int workers;
+    final PrintStream out;
+    final Duration timeout;
+    final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when there may be a task for a worker (new input, room in a window, a free slot). */
+    final Condition work = lock.newCondition();
+    /** Signalled when a call may have something new: a result, a failure, the end. */
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Job<?>> feedable = new ArrayDeque<>();
+    private final Map<Long, Chunk> running = new HashMap<>();
+    private State state = State.OPEN;
+    private RuntimeException stopped;
+    private long nextChunkId;
+    private double startMillis;
+    private volatile PoolCall lastCall;
+
+    Pool(int workers, PrintStream out, Duration timeout) {
+        this.workers = workers;
+        this.out = out;
+        this.timeout = timeout;
+    }
+
+    /**
+     * A pool of {@code workers} worker JVMs (64 MB heaps), ready when this returns.
+     *
+     * @throws IllegalArgumentException if workers is below 1 or above the machine's limit
+     */
+    public static Pool processes(int workers) {
+        return builder(Kind.PROCESSES).workers(workers).build();
+    }
+
+    /**
+     * A pool of {@code workers} platform threads.
+     *
+     * @throws IllegalArgumentException if workers is below 1 or above 1,024
+     */
+    public static Pool threads(int workers) {
+        return builder(Kind.THREADS).workers(workers).build();
+    }
+
+    /** A builder for a pool of the given kind, for the settings the factories leave at defaults. */
+    public static Builder builder(Kind kind) {
+        return new Builder(Objects.requireNonNull(kind, "kind"));
+    }
+
+    /** Which workers this pool has. */
+    public abstract Kind kind();
+
+    /** How many workers this pool has. */
+    public int workers() {
+        return workers;
+    }
+
+    /** How long the pool took to start: until every worker was ready for work. */
+    public double startMillis() {
+        return startMillis;
+    }
+
+    /** The last map, imap or imapUnordered call that finished, or null before the first. */
+    public PoolCall lastCall() {
+        return lastCall;
+    }
+
+    /**
+     * Applies {@code function} to every input and returns the results in input order, once all
+     * are done. The input is read whole first; the default chunksize is CPython's,
+     * ceil(inputs / (4 x workers)).
+     *
+     * @throws TaskFailedException if the function threw for an input (the pool stays usable)
+     * @throws PoolBrokenException if a worker died or the call outlived the pool's timeout
+     * @throws CancellationException if the calling thread was interrupted (the pool is terminated)
+     * @throws IllegalArgumentException for a null or (for processes) unsupported input
+     * @throws IllegalStateException if the pool is closed
+     */
+    public <T, R> List<R> map(PoolFunction<? super T, ? extends R> function, Iterable<? extends T> inputs) {
+        return mapInChunks(function, inputs, 0);
+    }
+
+    /** {@link #map(PoolFunction, Iterable)} with a given chunksize (at least 1). */
+    public <T, R> List<R> map(PoolFunction<? super T, ? extends R> function, Iterable<? extends T> inputs, int chunksize) {
+        requireChunksize(chunksize);
+        return mapInChunks(function, inputs, chunksize);
+    }
+
+    /** Map with a chunksize, or CPython's default for 0. */
+    private <R> List<R> mapInChunks(PoolFunction<?, ?> function, Iterable<?> inputs, int chunksize) {
+        Objects.requireNonNull(function, "function");
+        Objects.requireNonNull(inputs, "inputs");
+        List<Object> all = new ArrayList<>();
+        for (Object input : inputs) {
+            checkInput(input, all.size());
+            all.add(input);
+        }
+        int size = chunksize != 0 ? chunksize : Math.max(1, (int) Math.ceil(all.size() / (4.0 * workers)));
+        Job<R> job = start(Mode.MAP, function, all.iterator(), size, Long.MAX_VALUE, all.size());
+        all = null;
+        return job.awaitAll();
+    }
+
+    /**
+     * Applies {@code function} to each input, reading the input lazily, and returns an iterator
+     * over the results in input order, each as soon as it and all before it are done. The
+     * chunksize is 1: one input per task.
+     *
+     * @throws IllegalStateException if the pool is closed
+     */
+    public <T, R> Results<R> imap(PoolFunction<? super T, ? extends R> function, Iterable<? extends T> inputs) {
+        return imap(function, inputs, 1);
+    }
+
+    /** {@link #imap(PoolFunction, Iterable)} with a given chunksize (at least 1). */
+    public <T, R> Results<R> imap(PoolFunction<? super T, ? extends R> function, Iterable<? extends T> inputs, int chunksize) {
+        return lazily(Mode.IMAP, function, inputs, chunksize);
+    }
+
+    /**
+     * Like {@link #imap(PoolFunction, Iterable)}, but yields results in the order they finish
+     * (Python's {@code imap_unordered}).
+     */
+    public <T, R> Results<R> imapUnordered(PoolFunction<? super T, ? extends R> function, Iterable<? extends T> inputs) {
+        return imapUnordered(function, inputs, 1);
+    }
+
+    /** {@link #imapUnordered(PoolFunction, Iterable)} with a given chunksize (at least 1). */
+    public <T, R> Results<R> imapUnordered(PoolFunction<? super T, ? extends R> function, Iterable<? extends T> inputs,
+                                           int chunksize) {
+        return lazily(Mode.UNORDERED, function, inputs, chunksize);
+    }
+
+    /**
+     * Runs {@code function} on one input on the next free worker, and returns at once (Python's
+     * {@code apply_async}). The future fails with {@link TaskFailedException} if the function
+     * threw, and with the pool's error if the pool breaks or is terminated first.
+     *
+     * @throws IllegalArgumentException for a null or (for processes) unsupported input
+     * @throws IllegalStateException if the pool is closed
+     */
+    public <T, R> CompletableFuture<R> submit(PoolFunction<? super T, ? extends R> function, T input) {
+        Objects.requireNonNull(function, "function");
+        checkInput(input, 0);
+        Job<R> job = start(Mode.SUBMIT, function, List.<Object>of(input).iterator(), 1, Long.MAX_VALUE, 0);
+        return job.future;
+    }
+
+    /**
+     * Finishes the work already handed to the pool (maps and submitted tasks in progress; the
+     * inputs of unfinished imap calls are no longer read, and their iterators fail), then stops
+     * the workers and waits until they are gone. Waits at most the pool's timeout; if interrupted
+     * while waiting, terminates the pool. Calling it again does nothing.
+     */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (state != State.OPEN) {
+                return;
+            }
+            state = State.CLOSING;
+            for (Job<?> job : new ArrayList<>(feedable)) {
+                if (job.mode == Mode.IMAP || job.mode == Mode.UNORDERED) {
+                    job.fail(new IllegalStateException("the pool was closed before this " + job.mode.label
+                            + " had read all its input: iterate it inside the try-with-resources block"), new ArrayList<>());
+                }
+            }
+            work.signalAll();
+            changed.signalAll();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (state == State.CLOSING && (!feedable.isEmpty() || !running.isEmpty())) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    changed.awaitNanos(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            if (state != State.CLOSING || !feedable.isEmpty() || !running.isEmpty()) {
+                // Interrupted, timed out, or broken meanwhile: stop now instead.
+                lock.unlock();
+                try {
+                    terminate();
+                } finally {
+                    lock.lock();
+                }
+                return;
+            }
+            state = State.CLOSED;
+            stopped = new IllegalStateException("this pool is closed: make a new one, e.g. try (Pool pool = Pool."
+                    + kind().label() + "(" + workers + ")) { ... }");
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        stopWorkers(false);
+    }
+
+    /**
+     * Stops every worker now: worker JVMs are killed, worker threads interrupted (a function
+     * that ignores interrupts runs on in the background until it returns). Calls in progress
+     * fail with a {@link CancellationException}. Returns when the workers are gone (at most a
+     * second or two).
+     */
+    public void terminate() {
+        stop(State.TERMINATED, new CancellationException("the pool was terminated: its work in progress was stopped"));
+    }
+
+    /** True once a worker died or a call timed out: the pool refuses all further work. */
+    public boolean isBroken() {
+        lock.lock();
+        try {
+            return state == State.BROKEN;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** One line: kind, workers, state. */
+    @Override
+    public String toString() {
+        lock.lock();
+        try {
+            return String.format(Locale.ROOT, "%s pool of %d worker%s (%s), started in %,.0f ms", kind().label(),
+                    workers, workers == 1 ? "" : "s", state.name().toLowerCase(Locale.ROOT), startMillis);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- For the two kinds of pool ----
+
+    /** Starts the workers and returns when all are ready; on failure stops those started and throws. */
+    abstract void startWorkers();
+
+    /** Stops the workers: now (kill, interrupt) or, after a close, by telling them no work is left. */
+    abstract void stopWorkers(boolean now);
+
+    /** Rejects what this kind of pool cannot take to its workers, naming the input. */
+    abstract void checkInput(Object input, long index);
+
+    /** What a worker needs to find the function; throws if this kind of pool cannot send it. */
+    abstract Object prepare(PoolFunction<?, ?> function);
+
+    final void started(double millis) {
+        startMillis = millis;
+    }
+
+    /** Microseconds since the epoch: the one clock all JVMs on a machine share. */
+    static long epochMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+
+    static void requireChunksize(int chunksize) {
+        if (chunksize < 1) {
+            throw new IllegalArgumentException("chunksize must be at least 1 (got " + chunksize + "): it is how many "
+                    + "inputs a worker takes at a time; leave it out for the default");
+        }
+    }
+
+    static void requireInput(Object input, long index) {
+        if (input == null) {
+            throw new IllegalArgumentException("input " + index + " is null: a pool takes no null inputs; leave "
+                    + "them out of the input first");
+        }
+    }
+
+    /** A worker's place in the pool: how many of its tasks are in flight, and how long they take. */
+    static final class Slot {
+        final int number;
+        final int maxInFlight;
+        int inFlight;
+        private double averageMicros = -1;
+
+        Slot(int number, int maxInFlight) {
+            this.number = number;
+            this.maxInFlight = maxInFlight;
+        }
+
+        /** Tasks this worker may hold: one until they prove short, then about 2 ms of work, at most maxInFlight. */
+        int capacity() {
+            if (averageMicros < 0) {
+                return 1;
+            }
+            return (int) Math.max(1, Math.min(maxInFlight, Math.ceil(2_000 / Math.max(1, averageMicros))));
+        }
+
+        void took(long micros) {
+            averageMicros = averageMicros < 0 ? micros : 0.8 * averageMicros + 0.2 * micros;
+        }
+    }
+
+    /** Inputs that go to one worker together, and the call they belong to. */
+    static final class Chunk {
+        final long id;
+        final Job<?> job;
+        final int number;
+        final long firstInput;
+        final List<Object> inputs;
+        final Object function;
+        Slot slot;
+
+        Chunk(long id, Job<?> job, int number, long firstInput, List<Object> inputs, Object function) {
+            this.id = id;
+            this.job = job;
+            this.number = number;
+            this.firstInput = firstInput;
+            this.inputs = inputs;
+            this.function = function;
+        }
+
+        /** "task 3 (inputs 2..2: 100000000)", for messages. */
+        String describe() {
+            return "task " + number + " (input" + (inputs.size() == 1 ? " " + firstInput + ": "
+                    + TaskFailedException.describe(inputs.get(0)) : "s " + firstInput + ".." + (firstInput + inputs.size() - 1))
+                    + ")";
+        }
+    }
+
+    /**
+     * Hands the next task to the worker in {@code slot}, or null: when {@code wait} is false and
+     * nothing is ready now, or when no more work will come (the pool is closing or stopped). The
+     * caller's input is read here, outside the pool's lock, by one worker at a time per call.
+     */
+    final Chunk take(Slot slot, boolean wait) throws InterruptedException {
+        while (true) {
+            Job<?> job = claim(slot, wait);
+            if (job == null) {
+                return null;
+            }
+            List<Object> inputs = new ArrayList<>(Math.min(job.chunksize, 1 << 16));
+            RuntimeException failure = null;
+            boolean exhausted = false;
+            try {
+                while (inputs.size() < job.chunksize && job.input.hasNext()) {
+                    Object input = job.input.next();
+                    checkInput(input, job.taken + inputs.size());
+                    inputs.add(input);
+                }
+                exhausted = !job.input.hasNext();
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            Chunk chunk = record(slot, job, inputs, failure, exhausted);
+            if (chunk != null) {
+                return chunk;
+            }
+        }
+    }
+
+    /** Picks a call whose input this worker reads next, or null if none will come (or none now, without wait). */
+    private Job<?> claim(Slot slot, boolean wait) throws InterruptedException {
+        lock.lock();
+        try {
+            while (true) {
+                if (!isRunning()) {
+                    return null;
+                }
+                if (slot.inFlight < slot.capacity()) {
+                    for (Job<?> candidate : feedable) {
+                        if (!candidate.reading && candidate.outstanding < candidate.window) {
+                            candidate.reading = true;
+                            slot.inFlight++;
+                            return candidate;
+                        }
+                    }
+                }
+                if (state == State.CLOSING && feedable.isEmpty()) {
+                    return null;
+                }
+                if (!wait) {
+                    return null;
+                }
+                work.await();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Makes a task of the inputs a worker read, or records why there is none. */
+    private Chunk record(Slot slot, Job<?> job, List<Object> inputs, RuntimeException failure, boolean exhausted) {
+        List<Runnable> afterwards = new ArrayList<>();
+        lock.lock();
+        try {
+            job.reading = false;
+            Chunk chunk = null;
+            if (failure != null) {
+                job.fail(failure, afterwards);
+            } else if (job.failure == null && !inputs.isEmpty() && isRunning()) {
+                chunk = new Chunk(nextChunkId++, job, ++job.chunksMade, job.taken, inputs, job.function);
+                chunk.slot = slot;
+                job.taken += inputs.size();
+                job.outstanding += inputs.size();
+                running.put(chunk.id, chunk);
+            }
+            if (exhausted && failure == null) {
+                job.inputDone = true;
+                feedable.remove(job);
+            }
+            if (chunk == null) {
+                slot.inFlight--;
+            }
+            work.signalAll();
+            changed.signalAll();
+            return chunk;
+        } finally {
+            lock.unlock();
+            afterwards.forEach(Runnable::run);
+        }
+    }
+
+    /** A worker's results for one task. */
+    record Done(long chunkId, List<Object> results, long startMicros, long endMicros) {}
+
+    /** Records finished tasks (a worker's batch, under one lock) and wakes the callers. */
+    final void finished(Slot slot, List<Done> batch) {
+        List<Runnable> afterwards = new ArrayList<>();
+        lock.lock();
+        try {
+            for (Done done : batch) {
+                Chunk chunk = running.remove(done.chunkId);
+                if (chunk == null) {
+                    continue; // its call already failed or the pool stopped
+                }
+                slot.inFlight--;
+                slot.took(done.endMicros - done.startMicros);
+                chunk.job.accept(chunk, done, afterwards);
+            }
+            work.signalAll();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        afterwards.forEach(Runnable::run);
+    }
+
+    /** The function threw for input {@code offset} of a task: that call fails, the pool carries on. */
+    final void failed(Slot slot, long chunkId, int offset, Throwable error, long startMicros, long endMicros) {
+        List<Runnable> afterwards = new ArrayList<>();
+        lock.lock();
+        try {
+            Chunk chunk = running.remove(chunkId);
+            if (chunk == null) {
+                return;
+            }
+            slot.inFlight--;
+            slot.took(endMicros - startMicros);
+            Job<?> job = chunk.job;
+            job.span(chunk, startMicros, endMicros);
+            job.chunksDone++;
+            int at = Math.max(0, Math.min(offset, chunk.inputs.size() - 1));
+            TaskFailedException failure = new TaskFailedException(chunk.firstInput + at, chunk.inputs.get(at), slot.number,
+                    kind().label(), error);
+            if (job.mode == Mode.IMAP && job.failure == null) {
+                // In input order, the failure comes after the tasks before it (a failed task yields nothing).
+                job.failAfter = chunk.number - 1;
+                job.failureInPlace = failure;
+                feedable.remove(job);
+            } else {
+                job.fail(failure, afterwards);
+            }
+            work.signalAll();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        afterwards.forEach(Runnable::run);
+    }
+
+    /**
+     * A worker died: the pool is broken. Every call fails with a message that names the worker
+     * and what it was running, and the other workers are stopped. Ignored once the pool is
+     * stopping on purpose.
+     */
+    final void died(Slot slot, String what) {
+        String message;
+        lock.lock();
+        try {
+            if (!isRunning() || (state == State.CLOSING && slot.inFlight == 0)) {
+                return;
+            }
+            List<String> tasks = running.values().stream().filter(c -> c.slot == slot)
+                    .sorted(java.util.Comparator.comparingLong(c -> c.id)).map(Chunk::describe).toList();
+            message = "the pool is broken: worker " + slot.number + " " + what + (tasks.isEmpty() ? ", between tasks"
+                    : " while running " + String.join(", ", tasks.subList(0, Math.min(3, tasks.size())))
+                    + (tasks.size() > 3 ? " and " + (tasks.size() - 3) + " more" : ""))
+                    + ". The other workers were stopped; make a new pool.";
+        } finally {
+            lock.unlock();
+        }
+        stop(State.BROKEN, new PoolBrokenException(slot.number, message));
+    }
+
+    private void stop(State how, RuntimeException error) {
+        List<Runnable> afterwards = new ArrayList<>();
+        lock.lock();
+        try {
+            if (!isRunning()) {
+                return;
+            }
+            state = how;
+            stopped = error;
+            for (Chunk chunk : running.values()) {
+                chunk.job.fail(error, afterwards);
+            }
+            for (Job<?> job : feedable) {
+                job.fail(error, afterwards);
+            }
+            running.clear();
+            feedable.clear();
+            work.signalAll();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        afterwards.forEach(Runnable::run);
+        stopWorkers(true);
+    }
+
+    private boolean isRunning() {
+        return state == State.OPEN || state == State.CLOSING;
+    }
+
+    private <R> Results<R> lazily(Mode mode, PoolFunction<?, ?> function, Iterable<?> inputs, int chunksize) {
+        Objects.requireNonNull(function, "function");
+        Objects.requireNonNull(inputs, "inputs");
+        requireChunksize(chunksize);
+        long window = Math.max(MIN_WINDOW, 4L * workers * chunksize);
+        Job<R> job = start(mode, function, inputs.iterator(), chunksize, window, 0);
+        return new Results<>(job);
+    }
+
+    private <R> Job<R> start(Mode mode, PoolFunction<?, ?> function, Iterator<?> input, int chunksize, long window,
+                             int mapSize) {
+        Object prepared;
+        lock.lock();
+        try {
+            if (state != State.OPEN) {
+                throw stateError();
+            }
+        } finally {
+            lock.unlock();
+        }
+        prepared = prepare(function);
+        lock.lock();
+        try {
+            if (state != State.OPEN) {
+                throw stateError();
+            }
+            Job<R> job = new Job<>(mode, prepared, input, chunksize, window);
+            if (mode == Mode.MAP) {
+                job.results = new Object[mapSize];
+            }
+            feedable.add(job);
+            work.signalAll();
+            return job;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private RuntimeException stateError() {
+        if (stopped instanceof PoolBrokenException broken) {
+            return new PoolBrokenException(broken.worker(), broken.getMessage());
+        }
+        if (state == State.TERMINATED) {
+            return new IllegalStateException("this pool was terminated: make a new one");
+        }
+        if (state == State.CLOSING) {
+            return new IllegalStateException("this pool is closing: make a new one");
+        }
+        return new IllegalStateException(stopped != null ? stopped.getMessage() : "this pool is not open");
+    }
+
+    /** One call: its input, what it has handed out, and what has come back. */
+    final class Job<R> {
+        final Mode mode;
+        final Object function;
+        final Iterator<?> input;
+        final int chunksize;
+        final long window;
+        final long t0Nanos = System.nanoTime();
+        final long t0Micros = epochMicros();
+        final CompletableFuture<R> future;
+        /** Set while a worker reads the next chunk of input, outside the lock. */
+        boolean reading;
+        boolean inputDone;
+        long taken;
+        /** Inputs taken from the input whose results the caller has not yet received. */
+        long outstanding;
+        int chunksMade;
+        int chunksDone;
+        int chunksYielded;
+        Object[] results;
+        final Map<Integer, List<Object>> ordered = new HashMap<>();
+        final ArrayDeque<List<Object>> unordered = new ArrayDeque<>();
+        final List<TaskSpan> spans = new ArrayList<>();
+        RuntimeException failure;
+        /** For imap: a task failed; the results of the tasks before it are yielded, then this is thrown. */
+        int failAfter = -1;
+        RuntimeException failureInPlace;
+        double firstResultMillis = -1;
+
+        Job(Mode mode, Object function, Iterator<?> input, int chunksize, long window) {
+            this.mode = mode;
+            this.function = function;
+            this.input = input;
+            this.chunksize = chunksize;
+            this.window = window;
+            this.future = mode == Mode.SUBMIT ? new CompletableFuture<>() : null;
+        }
+
+        void span(Chunk chunk, long startMicros, long endMicros) {
+            if (spans.size() < PoolCall.TIMELINE_LIMIT) {
+                spans.add(new TaskSpan(chunk.number, chunk.firstInput, chunk.inputs.size(), chunk.slot.number,
+                        (startMicros - t0Micros) / 1e3, (Math.max(startMicros, endMicros) - t0Micros) / 1e3));
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        void accept(Chunk chunk, Done done, List<Runnable> afterwards) {
+            span(chunk, done.startMicros, done.endMicros);
+            chunksDone++;
+            if (failure != null) {
+                return;
+            }
+            switch (mode) {
+                case MAP -> {
+                    int at = (int) chunk.firstInput;
+                    for (Object result : done.results) {
+                        results[at++] = result;
+                    }
+                    outstanding -= done.results.size();
+                }
+                case IMAP -> ordered.put(chunk.number, done.results);
+                case UNORDERED -> unordered.add(done.results);
+                case SUBMIT -> {
+                    R result = (R) done.results.get(0);
+                    afterwards.add(() -> future.complete(result));
+                }
+            }
+        }
+
+        void fail(RuntimeException error, List<Runnable> afterwards) {
+            if (failure == null) {
+                failure = error;
+                if (future != null) {
+                    afterwards.add(() -> future.completeExceptionally(error));
+                }
+            }
+            feedable.remove(this);
+        }
+
+        boolean allDone() {
+            return inputDone && chunksDone == chunksMade;
+        }
+
+        /** For map: waits for every result. */
+        @SuppressWarnings("unchecked")
+        List<R> awaitAll() {
+            lock.lock();
+            try {
+                long deadline = t0Nanos + timeout.toNanos();
+                while (failure == null && !allDone()) {
+                    await(deadline);
+                }
+                if (failure != null) {
+                    throw rethrown(failure);
+                }
+                firstResultMillis = (System.nanoTime() - t0Nanos) / 1e6;
+                finish();
+                return (List<R>) Arrays.asList(results);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** For imap: the next chunk of results, or null at the end. */
+        List<Object> nextResults() {
+            lock.lock();
+            try {
+                long deadline = t0Nanos + timeout.toNanos();
+                while (true) {
+                    if (failAfter >= 0 && chunksYielded == failAfter && failure == null) {
+                        failure = failureInPlace;
+                    }
+                    List<Object> ready = failure != null ? null
+                            : mode == Mode.IMAP ? ordered.remove(chunksYielded + 1) : unordered.poll();
+                    if (ready != null) {
+                        chunksYielded++;
+                        outstanding -= ready.size();
+                        if (firstResultMillis < 0) {
+                            firstResultMillis = (System.nanoTime() - t0Nanos) / 1e6;
+                        }
+                        work.signalAll();
+                        return ready;
+                    }
+                    if (failure != null) {
+                        throw rethrown(failure);
+                    }
+                    if (inputDone && chunksYielded == chunksMade) {
+                        finish();
+                        return null;
+                    }
+                    await(deadline);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private void await(long deadline) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                lock.unlock();
+                try {
+                    stop(State.BROKEN, new PoolBrokenException(0, "the pool is broken: a " + mode.label
+                            + " call took longer than the pool's timeout of " + timeout + ", so its workers were"
+                            + " stopped. Make a new pool, and raise the timeout with Pool.builder(...).timeout(...)"
+                            + " if the work really is that long"));
+                } finally {
+                    lock.lock();
+                }
+                throw stateError();
+            }
+            try {
+                changed.awaitNanos(left);
+            } catch (InterruptedException e) {
+                lock.unlock();
+                try {
+                    terminate();
+                } finally {
+                    lock.lock();
+                    Thread.currentThread().interrupt();
+                }
+                throw new CancellationException("the " + mode.label + " call was interrupted: the pool was terminated"
+                        + " and its work in progress stopped");
+            }
+        }
+
+        private void finish() {
+            double wall = (System.nanoTime() - t0Nanos) / 1e6;
+            lastCall = new PoolCall(kind().label(), workers, mode.label, chunksize, taken, chunksMade, wall,
+                    firstResultMillis < 0 ? wall : firstResultMillis, spans);
+            changed.signalAll();
+        }
+    }
+
+    /** The caller's stack, not the worker's: the same exception again, made here. */
+    private static RuntimeException rethrown(RuntimeException failure) {
+        if (failure instanceof TaskFailedException task) {
+            return new TaskFailedException(task);
+        }
+        if (failure instanceof PoolBrokenException broken) {
+            return new PoolBrokenException(broken.worker(), broken.getMessage());
+        }
+        if (failure instanceof CancellationException) {
+            return new CancellationException(failure.getMessage());
+        }
+        if (failure instanceof IllegalStateException) {
+            return new IllegalStateException(failure.getMessage(), failure);
+        }
+        if (failure instanceof IllegalArgumentException) {
+            return new IllegalArgumentException(failure.getMessage(), failure);
+        }
+        return failure;
+    }
+
+    /** Settings for a pool; see {@link Pool#builder}. */
+    public static final class Builder {
+        private final Kind kind;
+        private int workers = Runtime.getRuntime().availableProcessors();
+        private int heapMegabytes = 64;
+        private PrintStream out = System.out;
+        private Duration timeout = DEFAULT_TIMEOUT;
+
+        private Builder(Kind kind) {
+            this.kind = kind;
+        }
+
+        /**
+         * How many workers (default: one per core).
+         *
+         * @throws IllegalArgumentException if below 1 or above the limit for the kind
+         */
+        public Builder workers(int workers) {
+            int max = kind == Kind.PROCESSES ? MAX_PROCESS_WORKERS : MAX_THREAD_WORKERS;
+            if (workers < 1 || workers > max) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "workers must be between 1 and %d for a %s pool"
+                        + " (got %d): size a pool to the cores, Runtime.getRuntime().availableProcessors() (here %d)",
+                        max, kind.label(), workers, Runtime.getRuntime().availableProcessors()));
+            }
+            this.workers = workers;
+            return this;
+        }
+
+        /**
+         * Each worker JVM's heap, 16 to 4,096 MB (default 64); ignored for threads.
+         *
+         * @throws IllegalArgumentException outside that range
+         */
+        public Builder heapMegabytes(int megabytes) {
+            if (megabytes < 16 || megabytes > 4096) {
+                throw new IllegalArgumentException("heapMegabytes must be between 16 and 4096 (got " + megabytes + ")");
+            }
+            this.heapMegabytes = megabytes;
+            return this;
+        }
+
+        /** Where the lines worker JVMs print go, each prefixed "[worker N]" (default System.out). */
+        public Builder output(PrintStream out) {
+            this.out = Objects.requireNonNull(out, "output");
+            return this;
+        }
+
+        /**
+         * The longest a call may take before the pool gives up on it and stops (default 10
+         * minutes); also the longest close() waits for queued work.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder timeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive (got " + timeout + ")");
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        /**
+         * Starts the pool and returns when every worker is ready.
+         *
+         * @throws IllegalStateException if a worker could not start (the others are stopped)
+         */
+        public Pool build() {
+            Pool pool = kind == Kind.PROCESSES ? new ProcessPool(workers, heapMegabytes, out, timeout)
+                    : new ThreadPool(workers, out, timeout);
+            pool.startWorkers();
+            return pool;
+        }
+    }
+
+    /**
+     * The results of an imap or imapUnordered call, as they arrive: an iterator, and an iterable
+     * that returns it (once), so a for-each loop reads it.
+     *
+     * @param <R> the result type
+     */
+    public static final class Results<R> implements Iterator<R>, Iterable<R> {
+        private final Pool.Job<R> job;
+        private List<Object> current = List.of();
+        private int next;
+        private boolean ended;
+        private boolean iterated;
+
+        Results(Pool.Job<R> job) {
+            this.job = job;
+        }
+
+        /**
+         * Waits, if need be, until the next result is ready or the input has ended.
+         *
+         * @throws TaskFailedException if the function threw for the next input (imap) or any input (unordered)
+         * @throws PoolBrokenException if a worker died or the call outlived the timeout
+         * @throws CancellationException if the calling thread was interrupted (the pool is terminated)
+         */
+        @Override
+        public boolean hasNext() {
+            while (!ended && next == current.size()) {
+                List<Object> more = job.nextResults();
+                if (more == null) {
+                    ended = true;
+                } else {
+                    current = more;
+                    next = 0;
+                }
+            }
+            return !ended;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public R next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException("no more results: the input has ended");
+            }
+            return (R) current.get(next++);
+        }
+
+        /** This iterator itself, once: results can be read only once. */
+        @Override
+        public Iterator<R> iterator() {
+            if (iterated) {
+                throw new IllegalStateException("an imap's results can be read only once; keep them in a list if you need them twice");
+            }
+            iterated = true;
+            return this;
+        }
+
+        /** Reads every remaining result into a list. */
+        public List<R> toList() {
+            List<R> all = new ArrayList<>();
+            forEachRemaining(all::add);
+            return all;
+        }
+    }
+}

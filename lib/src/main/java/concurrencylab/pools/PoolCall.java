@@ -1,0 +1,69 @@
+package concurrencylab.pools;
+
+import concurrencylab.chart.Bar;
+import concurrencylab.chart.Charts;
+import concurrencylab.display.Displayable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.jfree.chart.JFreeChart;
+
+/**
+ * The record of one finished map, imap or imapUnordered call: what was asked, how long it took,
+ * how soon the first result came, and which worker ran which task when. Displayed, it draws the
+ * timeline; printed, it is one line.
+ *
+ * @param kind "processes" or "threads"
+ * @param workers the pool's workers
+ * @param mode "map", "imap" or "imap-unordered"
+ * @param chunksize inputs per task
+ * @param inputs how many inputs the call had
+ * @param tasks how many tasks (chunks) they made
+ * @param wallMillis from the call until the caller had every result
+ * @param firstResultMillis from the call until the caller had the first result
+ * @param timeline every task, in the order they finished (the first {@value #TIMELINE_LIMIT})
+ */
+public record PoolCall(String kind, int workers, String mode, int chunksize, long inputs, long tasks,
+                       double wallMillis, double firstResultMillis, List<TaskSpan> timeline) implements Displayable {
+
+    /** Tasks kept per call: enough for any chart, and bounded for huge inputs. */
+    public static final int TIMELINE_LIMIT = 10_000;
+
+    public PoolCall {
+        timeline = List.copyOf(timeline);
+    }
+
+    /**
+     * One bar per task on its worker's row. Up to 12 tasks each get a colour and a legend entry
+     * ("task 5"); with more, the colour is the worker's.
+     */
+    public JFreeChart timelineChart() {
+        if (timeline.isEmpty()) {
+            throw new IllegalStateException("this call ran no tasks, so there is no timeline to draw");
+        }
+        boolean byTask = timeline.size() <= 12;
+        List<Bar> bars = new ArrayList<>();
+        timeline.stream().sorted(java.util.Comparator.comparingInt(TaskSpan::task)).forEach(span -> bars.add(
+                new Bar(span.worker(), span.startMillis(), span.endMillis(),
+                        byTask ? "task " + span.task() : "worker " + span.worker())));
+        JFreeChart chart = Charts.timeline(String.format(Locale.ROOT, "%s pool, %s: %,d task%s on %d worker%s",
+                kind, mode, tasks, tasks == 1 ? "" : "s", workers, workers == 1 ? "" : "s"), "worker", bars);
+        return Charts.subtitle(chart, summaryLine());
+    }
+
+    @Override
+    public Object toDisplay() {
+        return timeline.isEmpty() ? toString() : timelineChart();
+    }
+
+    private String summaryLine() {
+        return String.format(Locale.ROOT, "%,d input%s in chunks of %,d; %,.1f ms wall, first result after %,.1f ms",
+                inputs, inputs == 1 ? "" : "s", chunksize, wallMillis, firstResultMillis);
+    }
+
+    /** One line, e.g. "threads pool, map: 5 inputs in chunks of 1; 410.2 ms wall, first result after 410.2 ms". */
+    @Override
+    public String toString() {
+        return kind + " pool, " + mode + ": " + summaryLine();
+    }
+}

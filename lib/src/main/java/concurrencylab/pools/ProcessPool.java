@@ -1,0 +1,318 @@
+package concurrencylab.pools;
+
+import concurrencylab.runners.ChildJvms;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** A pool whose workers are child JVMs: see {@link Pool#processes}. */
+final class ProcessPool extends Pool {
+
+    /** How many short tasks a worker JVM may be sent ahead of its work. */
+    private static final int MAX_IN_FLIGHT = 256;
+    private static final int STDERR_LINES_KEPT = 20;
+    private static final long START_TIMEOUT_SECONDS = 60;
+    private static final long EXIT_WAIT_MILLIS = 2_000;
+    private static final int BUFFER = 1 << 16;
+
+    private final int heapMegabytes;
+    private final List<Worker> all = new ArrayList<>();
+    private final Map<String, Integer> functionIds = new HashMap<>();
+
+    ProcessPool(int workers, int heapMegabytes, PrintStream out, Duration timeout) {
+        super(workers, out, timeout);
+        this.heapMegabytes = heapMegabytes;
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.PROCESSES;
+    }
+
+    /** One worker JVM and the threads that talk to it. */
+    private final class Worker {
+        final Slot slot;
+        final Process process;
+        final DataOutputStream toWorker;
+        final CompletableFuture<Long> ready = new CompletableFuture<>();
+        final Set<Integer> functionsSent = new HashSet<>();
+        final Deque<String> stderrTail = new ArrayDeque<>();
+        final List<Thread> threads = new ArrayList<>();
+
+        Worker(int number, Process process) {
+            this.slot = new Slot(number, MAX_IN_FLIGHT);
+            this.process = process;
+            this.toWorker = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), BUFFER));
+        }
+
+        String name() {
+            return "worker " + slot.number + " (a JVM, pid " + process.pid() + ")";
+        }
+
+        synchronized void keep(String line) {
+            if (stderrTail.size() == STDERR_LINES_KEPT) {
+                stderrTail.removeFirst();
+            }
+            stderrTail.addLast(line);
+        }
+
+        synchronized String stderrText() {
+            return stderrTail.isEmpty() ? "" : ". Its last lines on standard error:" + System.lineSeparator() + "    "
+                    + String.join(System.lineSeparator() + "    ", stderrTail);
+        }
+    }
+
+    @Override
+    void startWorkers() {
+        long t0 = System.nanoTime();
+        try {
+            for (int w = 1; w <= workers; w++) {
+                List<String> command = ChildJvms.command(heapMegabytes, PoolWorkerMain.class);
+                command.addAll(List.of("--parent", Long.toString(ProcessHandle.current().pid()), "--worker", Integer.toString(w)));
+                Process process;
+                try {
+                    process = new ProcessBuilder(command).start();
+                } catch (IOException e) {
+                    throw new IllegalStateException("could not start worker " + w + " of the pool (" + command.get(0) + "): "
+                            + e.getMessage(), e);
+                }
+                Worker worker = new Worker(w, process);
+                all.add(worker);
+                worker.threads.add(Thread.ofPlatform().daemon().name("pool-worker-" + w + "-reader").start(() -> read(worker)));
+                worker.threads.add(Thread.ofPlatform().daemon().name("pool-worker-" + w + "-stderr").start(() -> readStderr(worker)));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
+            for (Worker worker : all) {
+                try {
+                    worker.ready.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("could not start the pool: " + e.getCause().getMessage(), e.getCause());
+                } catch (TimeoutException e) {
+                    throw new IllegalStateException("could not start the pool: " + worker.name() + " was not ready after "
+                            + START_TIMEOUT_SECONDS + " s" + worker.stderrText());
+                }
+            }
+        } catch (InterruptedException e) {
+            killAll();
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("interrupted while the pool's workers were starting: they were stopped");
+        } catch (RuntimeException e) {
+            killAll();
+            throw e;
+        }
+        started((System.nanoTime() - t0) / 1e6);
+        for (Worker worker : all) {
+            worker.threads.add(Thread.ofPlatform().daemon().name("pool-worker-" + worker.slot.number + "-sender")
+                    .start(() -> send(worker)));
+        }
+    }
+
+    /** Hands the worker its tasks, flushing whenever no more are ready; closes its input when none will come. */
+    private void send(Worker worker) {
+        try {
+            while (true) {
+                Chunk chunk = take(worker.slot, false);
+                if (chunk == null) {
+                    worker.toWorker.flush();
+                    chunk = take(worker.slot, true);
+                    if (chunk == null) {
+                        break;
+                    }
+                }
+                String[] reference = (String[]) chunk.function;
+                int id = functionId(reference);
+                if (worker.functionsSent.add(id)) {
+                    worker.toWorker.writeByte(Wire.FUNCTION);
+                    worker.toWorker.writeInt(id);
+                    Wire.writeString(worker.toWorker, reference[0]);
+                    Wire.writeString(worker.toWorker, reference[1]);
+                }
+                worker.toWorker.writeByte(Wire.CHUNK);
+                worker.toWorker.writeLong(chunk.id);
+                worker.toWorker.writeInt(id);
+                Wire.writeValues(worker.toWorker, chunk.inputs);
+            }
+            worker.toWorker.close();
+        } catch (InterruptedException | IOException e) {
+            // Stopped, or the worker is gone: its reader reports that.
+        }
+    }
+
+    private synchronized int functionId(String[] reference) {
+        return functionIds.computeIfAbsent(reference[0] + '\n' + reference[1], key -> functionIds.size() + 1);
+    }
+
+    /** Reads the worker's results in batches (one lock per batch), then reports how it ended. */
+    private void read(Worker worker) {
+        List<Done> batch = new ArrayList<>();
+        String protocolError = null;
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(worker.process.getInputStream(), BUFFER))) {
+            int frame;
+            while ((frame = in.read()) != -1) {
+                if (frame == Wire.READY) {
+                    worker.ready.complete(in.readLong());
+                } else if (frame == Wire.DONE) {
+                    long id = in.readLong();
+                    long start = in.readLong();
+                    long end = in.readLong();
+                    batch.add(new Done(id, Wire.readValues(in), start, end));
+                } else if (frame == Wire.FAILED) {
+                    long id = in.readLong();
+                    int offset = in.readInt();
+                    long start = in.readLong();
+                    long end = in.readLong();
+                    WorkerException error = Wire.readThrowable(in);
+                    batch = flush(worker, batch);
+                    failed(worker.slot, id, offset, error, start, end);
+                } else {
+                    protocolError = "sent an unexpected frame " + frame;
+                    break;
+                }
+                if (in.available() == 0) {
+                    batch = flush(worker, batch);
+                }
+            }
+        } catch (IOException e) {
+            protocolError = "could not be read (" + e.getMessage() + ")";
+        }
+        flush(worker, batch);
+        String what = ended(worker, protocolError);
+        worker.ready.completeExceptionally(new IllegalStateException(worker.name() + " " + what + worker.stderrText()));
+        died(worker.slot, "(pid " + worker.process.pid() + ") " + what + worker.stderrText());
+    }
+
+    private List<Done> flush(Worker worker, List<Done> batch) {
+        if (batch.isEmpty()) {
+            return batch;
+        }
+        finished(worker.slot, batch);
+        return new ArrayList<>();
+    }
+
+    /** How the worker ended, once its output has: "was killed (SIGKILL: ...)", "exited with status 1", ... */
+    private static String ended(Worker worker, String protocolError) {
+        try {
+            if (!worker.process.waitFor(EXIT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                return protocolError != null ? protocolError : "closed its output but is still running";
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "stopped answering";
+        }
+        int status = worker.process.exitValue();
+        String how = switch (status) {
+            case 0 -> "exited";
+            case 137 -> "was killed (SIGKILL: kill -9, or the system ran out of memory)";
+            case 134 -> "crashed (SIGABRT)";
+            case 139 -> "crashed (SIGSEGV)";
+            case ChildJvms.ORPHANED -> "halted because it lost its parent";
+            default -> status > 128 ? "was ended by signal " + (status - 128) : "exited with status " + status;
+        };
+        return protocolError != null ? how + " after its output " + protocolError : how;
+    }
+
+    private void readStderr(Worker worker) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(worker.process.getErrorStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                worker.keep(line);
+                synchronized (out) {
+                    out.println("[worker " + worker.slot.number + "] " + line);
+                }
+            }
+        } catch (IOException e) {
+            // The worker is gone.
+        }
+    }
+
+    @Override
+    void stopWorkers(boolean now) {
+        if (now) {
+            killAll();
+            return;
+        }
+        // After a close, the senders close each worker's input and the workers exit by themselves.
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXIT_WAIT_MILLIS * 2);
+        boolean interrupted = false;
+        for (Worker worker : all) {
+            try {
+                worker.process.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+                break;
+            }
+        }
+        killAll();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Kills every worker JVM and waits (about two seconds at most) until they and their threads are gone. */
+    private void killAll() {
+        boolean interrupted = Thread.interrupted();
+        all.forEach(worker -> worker.process.destroyForcibly());
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXIT_WAIT_MILLIS);
+        for (Worker worker : all) {
+            while (worker.process.isAlive() && System.nanoTime() < deadline) {
+                try {
+                    worker.process.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            try {
+                worker.process.getOutputStream().close();
+            } catch (IOException e) {
+                // Closed with the process.
+            }
+            for (Thread thread : worker.threads) {
+                long left = deadline - System.nanoTime();
+                if (thread != Thread.currentThread() && left > 0) {
+                    try {
+                        thread.join(Duration.ofNanos(left));
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    void checkInput(Object input, long index) {
+        requireInput(input, index);
+        if (!Wire.supports(input)) {
+            throw new IllegalArgumentException("input " + index + " is a " + input.getClass().getName() + ": a process pool"
+                    + " sends inputs to its worker JVMs and carries only " + Wire.SUPPORTED + "; convert it, or use"
+                    + " Pool.threads(n), whose workers share this JVM's objects");
+        }
+    }
+
+    @Override
+    Object prepare(PoolFunction<?, ?> function) {
+        return PoolFunctions.reference(function);
+    }
+}

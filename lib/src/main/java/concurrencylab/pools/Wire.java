@@ -1,0 +1,183 @@
+package concurrencylab.pools;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How inputs, results and failures cross between a process pool and its worker JVMs: a small
+ * tagged format that carries only Long, Integer, Double, String and Boolean. Nothing is
+ * deserialised by class name, so a worker never makes an object of a type it did not expect.
+ */
+final class Wire {
+
+    /** What a process pool can carry, for messages. */
+    static final String SUPPORTED = "Long, Integer, Double, String or Boolean";
+
+    // Frames from the parent.
+    static final int FUNCTION = 'F';
+    static final int CHUNK = 'C';
+    // Frames from a worker.
+    static final int READY = 'R';
+    static final int DONE = 'D';
+    static final int FAILED = 'E';
+
+    private static final int ALL_LONGS = 'A';
+    private static final int MIXED = 'M';
+    private static final int LONG = 'J';
+    private static final int INTEGER = 'I';
+    private static final int DOUBLE = 'D';
+    private static final int STRING = 'S';
+    private static final int BOOLEAN = 'Z';
+    private static final int MAX_FRAMES = 64;
+    private static final int MAX_CAUSES = 4;
+
+    private Wire() {}
+
+    /** True for the types a process pool can carry. */
+    static boolean supports(Object value) {
+        return value instanceof Long || value instanceof Integer || value instanceof Double
+                || value instanceof String || value instanceof Boolean;
+    }
+
+    static void writeValues(DataOutputStream out, List<?> values) throws IOException {
+        out.writeInt(values.size());
+        boolean allLongs = true;
+        for (Object value : values) {
+            if (!(value instanceof Long)) {
+                allLongs = false;
+                break;
+            }
+        }
+        out.writeByte(allLongs ? ALL_LONGS : MIXED);
+        for (Object value : values) {
+            if (allLongs) {
+                out.writeLong((Long) value);
+            } else {
+                writeValue(out, value);
+            }
+        }
+    }
+
+    static List<Object> readValues(DataInputStream in) throws IOException {
+        int size = in.readInt();
+        int kind = in.readUnsignedByte();
+        if (size < 0 || (kind != ALL_LONGS && kind != MIXED)) {
+            throw new IOException("not a list of values (size " + size + ", kind " + kind + ")");
+        }
+        List<Object> values = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            values.add(kind == ALL_LONGS ? (Object) in.readLong() : readValue(in));
+        }
+        return values;
+    }
+
+    private static void writeValue(DataOutputStream out, Object value) throws IOException {
+        switch (value) {
+            case Long l -> {
+                out.writeByte(LONG);
+                out.writeLong(l);
+            }
+            case Integer i -> {
+                out.writeByte(INTEGER);
+                out.writeInt(i);
+            }
+            case Double d -> {
+                out.writeByte(DOUBLE);
+                out.writeDouble(d);
+            }
+            case String s -> {
+                out.writeByte(STRING);
+                writeString(out, s);
+            }
+            case Boolean b -> {
+                out.writeByte(BOOLEAN);
+                out.writeBoolean(b);
+            }
+            case null, default -> throw new IllegalArgumentException(
+                    (value == null ? "null" : "a " + value.getClass().getName()) + " cannot cross to another JVM: a process pool carries only " + SUPPORTED);
+        }
+    }
+
+    private static Object readValue(DataInputStream in) throws IOException {
+        int tag = in.readUnsignedByte();
+        return switch (tag) {
+            case LONG -> in.readLong();
+            case INTEGER -> in.readInt();
+            case DOUBLE -> in.readDouble();
+            case STRING -> readString(in);
+            case BOOLEAN -> in.readBoolean();
+            default -> throw new IOException("unexpected value tag " + tag + ": a process pool carries only " + SUPPORTED);
+        };
+    }
+
+    static void writeString(DataOutputStream out, String s) throws IOException {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    static String readString(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > (64 << 20)) {
+            throw new IOException("not a string (length " + length + ")");
+        }
+        return new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+
+    /** Writes a throwable as its type, message and stack (and up to four causes), never as an object. */
+    static void writeThrowable(DataOutputStream out, Throwable error) throws IOException {
+        List<Throwable> chain = new ArrayList<>();
+        for (Throwable t = error; t != null && chain.size() <= MAX_CAUSES && !chain.contains(t); t = t.getCause()) {
+            chain.add(t);
+        }
+        out.writeInt(chain.size());
+        for (Throwable t : chain) {
+            writeString(out, t.getClass().getName());
+            writeString(out, String.valueOf(t.getMessage()));
+            StackTraceElement[] frames = t.getStackTrace();
+            int count = Math.min(frames.length, MAX_FRAMES);
+            out.writeInt(count);
+            for (int i = 0; i < count; i++) {
+                writeString(out, frames[i].getClassName());
+                writeString(out, frames[i].getMethodName());
+                writeString(out, String.valueOf(frames[i].getFileName()));
+                out.writeInt(frames[i].getLineNumber());
+            }
+        }
+    }
+
+    /** Reads what {@link #writeThrowable} wrote, as a {@link WorkerException} chain. */
+    static WorkerException readThrowable(DataInputStream in) throws IOException {
+        int links = in.readInt();
+        if (links < 1 || links > MAX_CAUSES + 1) {
+            throw new IOException("not a failure (" + links + " links)");
+        }
+        String[] types = new String[links];
+        String[] messages = new String[links];
+        StackTraceElement[][] stacks = new StackTraceElement[links][];
+        for (int link = 0; link < links; link++) {
+            types[link] = readString(in);
+            messages[link] = readString(in);
+            int count = in.readInt();
+            if (count < 0 || count > MAX_FRAMES) {
+                throw new IOException("not a stack (" + count + " frames)");
+            }
+            stacks[link] = new StackTraceElement[count];
+            for (int i = 0; i < count; i++) {
+                String type = readString(in);
+                String method = readString(in);
+                String file = readString(in);
+                stacks[link][i] = new StackTraceElement(type, method, file.equals("null") ? null : file, in.readInt());
+            }
+        }
+        WorkerException cause = null;
+        for (int link = links - 1; link >= 0; link--) {
+            cause = new WorkerException(types[link], messages[link].equals("null") ? null : messages[link], stacks[link], cause);
+        }
+        return cause;
+    }
+}

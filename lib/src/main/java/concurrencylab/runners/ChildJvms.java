@@ -1,0 +1,75 @@
+package concurrencylab.runners;
+
+import java.io.File;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How the lab starts child JVMs (the workers of the {@code PROCESSES} strategy and of process
+ * pools): the same java as this JVM, a small heap, the helper jar on the class path, and a
+ * watch on the parent so that no child outlives the kernel that started it.
+ */
+public final class ChildJvms {
+
+    /** Status a child halts with when its parent has gone. */
+    public static final int ORPHANED = 3;
+
+    private static final long PARENT_CHECK_MILLIS = 250;
+
+    private ChildJvms() {}
+
+    /**
+     * The command that starts {@code mainClass} in a child JVM with a heap of
+     * {@code heapMegabytes}; the caller appends the program's arguments.
+     *
+     * @throws IllegalStateException if this JVM's java launcher cannot be found
+     */
+    public static List<String> command(int heapMegabytes, Class<?> mainClass) {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        if (!Files.isExecutable(java)) {
+            throw new IllegalStateException("cannot start child JVMs: " + java + " is not an executable java");
+        }
+        return new ArrayList<>(List.of(java.toString(), "-Xmx" + heapMegabytes + "m", "-XX:+UseSerialGC",
+                "-Djava.awt.headless=true", "-cp", classpath(), mainClass.getName()));
+    }
+
+    /** The helper jar the kernel loaded; in development (classes folders), this JVM's class path. */
+    public static String classpath() {
+        try {
+            var source = ChildJvms.class.getProtectionDomain().getCodeSource();
+            if (source != null) {
+                File location = new File(source.getLocation().toURI());
+                if (location.isFile() && location.getName().endsWith(".jar")) {
+                    return location.getPath();
+                }
+            }
+        } catch (URISyntaxException | SecurityException e) {
+            // Fall back to the class path below.
+        }
+        return System.getProperty("java.class.path");
+    }
+
+    /**
+     * Halts this JVM (status {@value #ORPHANED}) as soon as its parent is no longer the process
+     * that started it, checking four times a second on a daemon thread. The pid comes from the
+     * command line, not from asking who the parent is now: a parent killed while this JVM was
+     * still starting has already been replaced (by init, say), and would never die. (It does not
+     * wait on standard input for this: a thread blocked in a native read delays every JVM exit
+     * by 0.3 s.)
+     */
+    public static void watchParent(long parentPid) {
+        Thread.ofPlatform().daemon().name("parent-watch").start(() -> {
+            try {
+                while (ProcessHandle.current().parent().map(p -> p.pid() == parentPid && p.isAlive()).orElse(false)) {
+                    Thread.sleep(PARENT_CHECK_MILLIS);
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            Runtime.getRuntime().halt(ORPHANED);
+        });
+    }
+}

@@ -1,0 +1,53 @@
+package concurrencylab.pools;
+
+/** Functions for the pool tests; public classes, so worker JVMs can load them from the test class path. */
+public final class TestFunctions {
+
+    private TestFunctions() {}
+
+    /** Divides 100 by (input - 3): fails for input 3 with an ArithmeticException. */
+    public static final class DivideBy implements PoolFunction<Long, Long> {
+        @Override
+        public Long apply(Long x) {
+            return divide(100, x - 3);
+        }
+
+        static long divide(long a, long b) {
+            return a / b;
+        }
+    }
+
+    /** Ends its JVM with the input as status: a worker that crashes. */
+    public static final class Exit implements PoolFunction<Long, Long> {
+        @Override
+        public Long apply(Long status) {
+            Runtime.getRuntime().halt(status.intValue());
+            return status;
+        }
+    }
+
+    /** Prints a line and returns its input. */
+    public static final class Print implements PoolFunction<Long, Long> {
+        @Override
+        public Long apply(Long x) {
+            System.out.println("hello from input " + x);
+            return x;
+        }
+    }
+
+    /** Returns something a process pool cannot carry back. */
+    public static final class Unsendable implements PoolFunction<Long, Object> {
+        @Override
+        public Object apply(Long x) {
+            return new java.math.BigInteger(Long.toString(x));
+        }
+    }
+
+    /** Returns the input as text, to show that other types travel. */
+    public static final class Describe implements PoolFunction<Object, String> {
+        @Override
+        public String apply(Object x) {
+            return x.getClass().getSimpleName() + ":" + x;
+        }
+    }
+}
