@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import concurrencylab.measure.Machine;
 import concurrencylab.measure.StartupCost;
+import concurrencylab.pools.Pool;
+import concurrencylab.pools.PoolExperiment;
+import concurrencylab.pools.PoolRun;
 import concurrencylab.runners.ReferenceRuns;
 import concurrencylab.runners.Run;
 import concurrencylab.runners.Runner;
@@ -23,7 +26,7 @@ import picocli.CommandLine.Option;
         versionProvider = Main.Version.class,
         description = "Runs Concurrency Lab experiments from the command line.",
         subcommands = {Main.CountCommand.class, Main.MachineCommand.class, Main.StartupCostCommand.class,
-                Main.ReferenceCommand.class,
+                Main.ReferenceCommand.class, Main.PoolCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
@@ -90,6 +93,69 @@ public final class Main implements Callable<Integer> {
                     .output(System.err)
                     .build();
             Run run = runner.run(task);
+            System.out.println(json ? JSON.writeValueAsString(run.summary()) : run.toString());
+            return 0;
+        }
+    }
+
+    @Command(name = "pool", mixinStandardHelpOptions = true,
+            description = {"Starts a pool, hands it K inputs in one call, and prints the run: start-up, time to the",
+                "first and the last result, the results' sum (checked), the peak heap and, for up to 1,000",
+                "inputs, which worker ran which task when."})
+    static final class PoolCommand implements Callable<Integer> {
+        @Option(names = "--kind", defaultValue = "processes", paramLabel = "KIND",
+                description = "processes (worker JVMs) or threads (default ${DEFAULT-VALUE}).")
+        String kind;
+
+        @Option(names = "--workers", paramLabel = "N", description = "How many workers (default: one per core).")
+        Integer workers;
+
+        @Option(names = "--mode", defaultValue = "map", paramLabel = "MODE",
+                description = "map, imap or imap-unordered (default ${DEFAULT-VALUE}).")
+        String mode;
+
+        @Option(names = "--chunksize", paramLabel = "C",
+                description = "Inputs per task (default: CPython's, ceil(K / (4 x N)) for map, 1 for imap).")
+        Integer chunksize;
+
+        @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+        Workload workload;
+
+        static final class Workload {
+            @CommandLine.ArgGroup(exclusive = false)
+            Counts counts;
+
+            @Option(names = "--squares", paramLabel = "K", description = "Map x -> x * x over 0 .. K-1 (tiny tasks).")
+            Long squares;
+        }
+
+        static final class Counts {
+            @Option(names = "--tasks", required = true, paramLabel = "K", description = "Map count over K inputs ...")
+            long tasks;
+
+            @Option(names = "--max-count", required = true, paramLabel = "M", description = "... each equal to M.")
+            long maxCount;
+        }
+
+        @Option(names = "--repeat", defaultValue = "1", paramLabel = "R",
+                description = "Make the call R times on the same pool and report the median (default ${DEFAULT-VALUE}).")
+        int repeat;
+
+        @Option(names = "--json", description = "Print exactly one JSON object instead of text.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            PoolExperiment experiment = workload.squares != null ? PoolExperiment.squares(workload.squares)
+                    : PoolExperiment.counts(workload.counts.tasks, workload.counts.maxCount);
+            experiment.kind(Pool.Kind.fromName(kind)).mode(PoolExperiment.Mode.fromName(mode)).repeat(repeat).output(System.err);
+            if (workers != null) {
+                experiment.workers(workers);
+            }
+            if (chunksize != null) {
+                experiment.chunksize(chunksize);
+            }
+            PoolRun run = experiment.run();
             System.out.println(json ? JSON.writeValueAsString(run.summary()) : run.toString());
             return 0;
         }

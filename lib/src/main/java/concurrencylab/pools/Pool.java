@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -183,14 +183,25 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
     private <R> List<R> mapInChunks(PoolFunction<?, ?> function, Iterable<?> inputs, int chunksize) {
         Objects.requireNonNull(function, "function");
         Objects.requireNonNull(inputs, "inputs");
-        List<Object> all = new ArrayList<>();
-        for (Object input : inputs) {
-            checkInput(input, all.size());
-            all.add(input);
+        // Every input is checked before any work starts. A collection is read where it is (its
+        // size is known); anything else is first copied into a list, as CPython's map does.
+        Collection<?> all;
+        if (inputs instanceof Collection<?> collection) {
+            long index = 0;
+            for (Object input : collection) {
+                checkInput(input, index++);
+            }
+            all = collection;
+        } else {
+            List<Object> copy = new ArrayList<>();
+            for (Object input : inputs) {
+                checkInput(input, copy.size());
+                copy.add(input);
+            }
+            all = copy;
         }
         int size = chunksize != 0 ? chunksize : Math.max(1, (int) Math.ceil(all.size() / (4.0 * workers)));
         Job<R> job = start(Mode.MAP, function, all.iterator(), size, Long.MAX_VALUE, all.size());
-        all = null;
         return job.awaitAll();
     }
 
@@ -337,6 +348,11 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
     /** Rejects what this kind of pool cannot take to its workers, naming the input. */
     abstract void checkInput(Object input, long index);
 
+    /** A task's inputs as the pool keeps them until the task is done. */
+    List<Object> keep(List<Object> inputs) {
+        return inputs;
+    }
+
     /** What a worker needs to find the function; throws if this kind of pool cannot send it. */
     abstract Object prepare(PoolFunction<?, ?> function);
 
@@ -382,6 +398,20 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
                 return 1;
             }
             return (int) Math.max(1, Math.min(maxInFlight, Math.ceil(2_000 / Math.max(1, averageMicros))));
+        }
+
+        /**
+         * Whether this worker may take a task of {@code job} now: when it is free; when its tasks
+         * are short (see {@link #capacity}); or, for a worker that can queue tasks, one task ahead
+         * in a map with at least one task left per worker, so the pipe is never idle. Near the end
+         * of a map, and for long tasks of an imap, a task goes to whichever worker frees up first.
+         */
+        boolean mayTake(Job<?> job, int workers) {
+            if (inFlight < capacity()) {
+                return true;
+            }
+            return maxInFlight > 1 && inFlight < 2 && job.mapSize >= 0
+                    && (job.mapSize - job.taken) >= (long) workers * job.chunksize;
         }
 
         void took(long micros) {
@@ -440,7 +470,7 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
             } catch (RuntimeException e) {
                 failure = e;
             }
-            Chunk chunk = record(slot, job, inputs, failure, exhausted);
+            Chunk chunk = record(slot, job, failure == null ? keep(inputs) : inputs, failure, exhausted);
             if (chunk != null) {
                 return chunk;
             }
@@ -455,13 +485,11 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
                 if (!isRunning()) {
                     return null;
                 }
-                if (slot.inFlight < slot.capacity()) {
-                    for (Job<?> candidate : feedable) {
-                        if (!candidate.reading && candidate.outstanding < candidate.window) {
-                            candidate.reading = true;
-                            slot.inFlight++;
-                            return candidate;
-                        }
+                for (Job<?> candidate : feedable) {
+                    if (!candidate.reading && candidate.outstanding < candidate.window && slot.mayTake(candidate, workers)) {
+                        candidate.reading = true;
+                        slot.inFlight++;
+                        return candidate;
                     }
                 }
                 if (state == State.CLOSING && feedable.isEmpty()) {
@@ -649,7 +677,8 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
             }
             Job<R> job = new Job<>(mode, prepared, input, chunksize, window);
             if (mode == Mode.MAP) {
-                job.results = new Object[mapSize];
+                job.results = new List<?>[(int) ((mapSize + chunksize - 1) / chunksize)];
+                job.mapSize = mapSize;
             }
             feedable.add(job);
             work.signalAll();
@@ -691,7 +720,10 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
         int chunksMade;
         int chunksDone;
         int chunksYielded;
-        Object[] results;
+        /** For map, each task's results, by task. */
+        List<?>[] results;
+        /** For map, how many inputs in all; else -1. */
+        long mapSize = -1;
         final Map<Integer, List<Object>> ordered = new HashMap<>();
         final ArrayDeque<List<Object>> unordered = new ArrayDeque<>();
         final List<TaskSpan> spans = new ArrayList<>();
@@ -726,10 +758,7 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
             }
             switch (mode) {
                 case MAP -> {
-                    int at = (int) chunk.firstInput;
-                    for (Object result : done.results) {
-                        results[at++] = result;
-                    }
+                    results[chunk.number - 1] = done.results;
                     outstanding -= done.results.size();
                 }
                 case IMAP -> ordered.put(chunk.number, done.results);
@@ -769,7 +798,7 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
                 }
                 firstResultMillis = (System.nanoTime() - t0Nanos) / 1e6;
                 finish();
-                return (List<R>) Arrays.asList(results);
+                return (List<R>) new Joined(results, chunksize, (int) mapSize);
             } finally {
                 lock.unlock();
             }
@@ -843,6 +872,30 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
             lastCall = new PoolCall(kind().label(), workers, mode.label, chunksize, taken, chunksMade, wall,
                     firstResultMillis < 0 ? wall : firstResultMillis, spans);
             changed.signalAll();
+        }
+    }
+
+    /** A map's results: its tasks' result lists, end to end, without copying them. */
+    private static final class Joined extends java.util.AbstractList<Object> implements java.util.RandomAccess {
+        private final List<?>[] parts;
+        private final int partSize;
+        private final int size;
+
+        Joined(List<?>[] parts, int partSize, int size) {
+            this.parts = parts;
+            this.partSize = partSize;
+            this.size = size;
+        }
+
+        @Override
+        public Object get(int index) {
+            Objects.checkIndex(index, size);
+            return parts[index / partSize].get(index % partSize);
+        }
+
+        @Override
+        public int size() {
+            return size;
         }
     }
 

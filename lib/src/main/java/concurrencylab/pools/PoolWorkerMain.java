@@ -4,8 +4,6 @@ import concurrencylab.runners.ChildJvms;
 import concurrencylab.runners.CompiledCode;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.FileDescriptor;
@@ -15,7 +13,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +41,7 @@ public final class PoolWorkerMain {
         // Standard output carries the protocol; a function's own prints go to standard error.
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
         DataInputStream in = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16));
-        warmUp();
+        Wire.warmUp();
         out.writeByte(Wire.READY);
         out.writeLong(ProcessHandle.current().pid());
         out.flush();
@@ -128,19 +125,6 @@ public final class PoolWorkerMain {
             return type.getConstructor().newInstance();
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             return new IllegalStateException("the worker could not load the function " + className + ": " + e, e);
-        }
-    }
-
-    /**
-     * Runs the format's hot loops a few times before reporting ready, so that the first large
-     * task is not slowed by code still being interpreted; part of the pool's measured start-up.
-     */
-    private static void warmUp() throws IOException {
-        List<Object> values = new ArrayList<>(Collections.nCopies(20_000, (Object) 7L));
-        for (int round = 0; round < 5; round++) {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            Wire.writeValues(new DataOutputStream(bytes), values);
-            Wire.readValues(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
         }
     }
 }

@@ -100,6 +100,8 @@ final class ProcessPool extends Pool {
                 worker.threads.add(Thread.ofPlatform().daemon().name("pool-worker-" + w + "-reader").start(() -> read(worker)));
                 worker.threads.add(Thread.ofPlatform().daemon().name("pool-worker-" + w + "-stderr").start(() -> readStderr(worker)));
             }
+            // While the workers boot, this JVM warms up its side of the format.
+            Wire.warmUp();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
             for (Worker worker : all) {
                 try {
@@ -309,6 +311,11 @@ final class ProcessPool extends Pool {
                     + " sends inputs to its worker JVMs and carries only " + Wire.SUPPORTED + "; convert it, or use"
                     + " Pool.threads(n), whose workers share this JVM's objects");
         }
+    }
+
+    @Override
+    List<Object> keep(List<Object> inputs) {
+        return Wire.compact(inputs);
     }
 
     @Override

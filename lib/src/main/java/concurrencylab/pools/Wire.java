@@ -33,9 +33,64 @@ final class Wire {
     private static final int STRING = 'S';
     private static final int BOOLEAN = 'Z';
     private static final int MAX_FRAMES = 64;
+    private static final int BLOCK_LONGS = 4096;
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
     private static final int MAX_CAUSES = 4;
 
     private Wire() {}
+
+    /**
+     * Runs the hot loops of the format a few times, so that the first large task is not slowed
+     * by code still being interpreted (a worker does this before it reports ready; the pool does
+     * it while its workers start).
+     */
+    static void warmUp() {
+        List<Object> values = new ArrayList<>(java.util.Collections.nCopies(20_000, (Object) 7L));
+        try {
+            for (int round = 0; round < 5; round++) {
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                writeValues(new DataOutputStream(bytes), values);
+                readValues(new DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The same values, as a {@link Longs} when all are Longs: one array instead of an object per
+     * value, which the garbage collector does not have to trace or copy one by one.
+     */
+    static List<Object> compact(List<Object> values) {
+        long[] longs = new long[values.size()];
+        for (int i = 0; i < longs.length; i++) {
+            if (!(values.get(i) instanceof Long value)) {
+                return values;
+            }
+            longs[i] = value;
+        }
+        return new Longs(longs);
+    }
+
+    /** An unmodifiable list of Longs kept as a long[]; each value is boxed when it is read. */
+    static final class Longs extends java.util.AbstractList<Object> implements java.util.RandomAccess {
+        final long[] values;
+
+        Longs(long[] values) {
+            this.values = values;
+        }
+
+        @Override
+        public Object get(int index) {
+            return values[index];
+        }
+
+        @Override
+        public int size() {
+            return values.length;
+        }
+    }
 
     /** True for the types a process pool can carry. */
     static boolean supports(Object value) {
@@ -53,10 +108,30 @@ final class Wire {
             }
         }
         out.writeByte(allLongs ? ALL_LONGS : MIXED);
-        for (Object value : values) {
-            if (allLongs) {
-                out.writeLong((Long) value);
-            } else {
+        if (values instanceof Longs longs) {
+            byte[] block = new byte[Math.min(BLOCK_LONGS, longs.values.length) * Long.BYTES];
+            for (int done = 0; done < longs.values.length; ) {
+                int count = Math.min(BLOCK_LONGS, longs.values.length - done);
+                for (int i = 0; i < count; i++) {
+                    LONGS.set(block, i * Long.BYTES, longs.values[done + i]);
+                }
+                out.write(block, 0, count * Long.BYTES);
+                done += count;
+            }
+        } else if (allLongs) {
+            // In blocks, not a write per value: this is the hot path of tiny tasks.
+            byte[] block = new byte[Math.min(BLOCK_LONGS, values.size()) * Long.BYTES];
+            int filled = 0;
+            for (Object value : values) {
+                LONGS.set(block, filled * Long.BYTES, (long) (Long) value);
+                if (++filled == BLOCK_LONGS) {
+                    out.write(block, 0, filled * Long.BYTES);
+                    filled = 0;
+                }
+            }
+            out.write(block, 0, filled * Long.BYTES);
+        } else {
+            for (Object value : values) {
                 writeValue(out, value);
             }
         }
@@ -68,9 +143,25 @@ final class Wire {
         if (size < 0 || (kind != ALL_LONGS && kind != MIXED)) {
             throw new IOException("not a list of values (size " + size + ", kind " + kind + ")");
         }
-        List<Object> values = new ArrayList<>(size);
+        if (kind == ALL_LONGS) {
+            if (size > (64 << 20)) {
+                throw new IOException("too many values (" + size + ")");
+            }
+            long[] longs = new long[size];
+            byte[] block = new byte[Math.min(BLOCK_LONGS, size) * Long.BYTES];
+            for (int done = 0; done < size; ) {
+                int count = Math.min(BLOCK_LONGS, size - done);
+                in.readFully(block, 0, count * Long.BYTES);
+                for (int i = 0; i < count; i++) {
+                    longs[done + i] = (long) LONGS.get(block, i * Long.BYTES);
+                }
+                done += count;
+            }
+            return new Longs(longs);
+        }
+        List<Object> values = new ArrayList<>(Math.min(size, 1 << 20));
         for (int i = 0; i < size; i++) {
-            values.add(kind == ALL_LONGS ? (Object) in.readLong() : readValue(in));
+            values.add(readValue(in));
         }
         return values;
     }

@@ -81,8 +81,20 @@ public final class CPython {
         }
         Runner.requireWorkers(strategy, workers);
         Task task = Task.count(maxCount);
-        List<String> args = List.of(command, script().toString(), "--strategy", strategy.label(),
-                "--workers", Integer.toString(workers), "--max-count", Long.toString(maxCount));
+        return parse(runProgram("count.py", List.of("--strategy", strategy.label(),
+                "--workers", Integer.toString(workers), "--max-count", Long.toString(maxCount))), task);
+    }
+
+    /**
+     * Runs one of the lab's Python programs (shipped in the jar under concurrencylab/cpython/)
+     * with the given arguments, waits for it, and returns what it printed on standard output.
+     *
+     * @throws IllegalStateException if the program fails (its error output is in the message)
+     * @throws CancellationException if the calling thread is interrupted; Python is stopped first
+     */
+    public String runProgram(String program, List<String> arguments) {
+        List<String> args = new java.util.ArrayList<>(List.of(command, script(program).toString()));
+        args.addAll(arguments);
         Process process;
         try {
             process = new ProcessBuilder(args).start();
@@ -94,9 +106,10 @@ public final class CPython {
         try {
             int status = process.waitFor();
             if (status != 0) {
-                throw new IllegalStateException("the CPython program exited with status " + status + ": " + stderr.get().strip());
+                throw new IllegalStateException("the CPython program " + program + " exited with status " + status + ": "
+                        + stderr.get().strip());
             }
-            return parse(stdout.get(), task);
+            return stdout.get();
         } catch (InterruptedException e) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
@@ -136,19 +149,20 @@ public final class CPython {
         }
     }
 
-    /** The Python program, copied once out of the jar into a temporary folder. */
-    private static synchronized Path script() {
+    /** A Python program of the lab's, copied once out of the jar into a temporary folder. */
+    private static synchronized Path script(String name) {
+        Path script = SCRIPTS.get(name);
         if (script == null) {
-            try (InputStream in = CPython.class.getResourceAsStream("/concurrencylab/cpython/count.py")) {
+            try (InputStream in = CPython.class.getResourceAsStream("/concurrencylab/cpython/" + name)) {
                 if (in == null) {
-                    throw new IllegalStateException("count.py is missing from the helper jar");
+                    throw new IllegalStateException(name + " is missing from the helper jar");
                 }
                 Path folder = Files.createTempDirectory("concurrency-lab-cpython");
-                Path file = folder.resolve("count.py");
-                Files.copy(in, file);
-                file.toFile().deleteOnExit();
+                script = folder.resolve(name);
+                Files.copy(in, script);
+                script.toFile().deleteOnExit();
                 folder.toFile().deleteOnExit();
-                script = file;
+                SCRIPTS.put(name, script);
             } catch (IOException e) {
                 throw new UncheckedIOException("could not unpack the CPython program: " + e.getMessage(), e);
             }
@@ -156,7 +170,7 @@ public final class CPython {
         return script;
     }
 
-    private static Path script;
+    private static final java.util.Map<String, Path> SCRIPTS = new java.util.HashMap<>();
 
     @Override
     public String toString() {
