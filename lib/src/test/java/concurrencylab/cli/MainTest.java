@@ -74,10 +74,59 @@ class MainTest {
     }
 
     @Test
+    void poolJsonHasTheIssuesFieldsAndATimelineForSmallRuns() throws Exception {
+        int status = Main.run("pool", "--kind", "threads", "--workers", "4", "--mode", "map", "--tasks", "5",
+                "--max-count", "1000000", "--json");
+
+        JsonNode json = Main.JSON.readTree(out.toString(StandardCharsets.UTF_8));
+        assertThat(status).isZero();
+        assertThat(json.get("kind").asText()).isEqualTo("threads");
+        assertThat(json.get("workers").asInt()).isEqualTo(4);
+        assertThat(json.get("mode").asText()).isEqualTo("map");
+        assertThat(json.get("chunksize").asInt()).isEqualTo(1);
+        assertThat(json.get("tasks").asLong()).isEqualTo(5);
+        assertThat(json.get("resultsChecksum").asLong()).isEqualTo(5_000_000L);
+        assertThat(json.get("wallMillis").asDouble()).isPositive();
+        assertThat(json.get("timeline")).hasSize(5).allSatisfy(span -> assertThat(span.has("task") && span.has("worker")
+                && span.has("startMillis") && span.has("endMillis")).isTrue());
+    }
+
+    @Test
+    void poolSquaresChecksTheirSumAndLeavesTheTimelineOutOfLargeRuns() throws Exception {
+        int status = Main.run("pool", "--kind", "processes", "--workers", "2", "--mode", "imap-unordered",
+                "--chunksize", "100", "--squares", "3000", "--json");
+
+        JsonNode json = Main.JSON.readTree(out.toString(StandardCharsets.UTF_8));
+        assertThat(status).isZero();
+        assertThat(json.get("resultsChecksum").asLong()).isEqualTo(2999L * 3000 * 5999 / 6);
+        assertThat(json.get("chunksize").asInt()).isEqualTo(100);
+        assertThat(json.get("timeline")).isEmpty();
+        assertThat(json.get("startMillis").asDouble()).isPositive();
+    }
+
+    @Test
+    void poolNeedsExactlyOneWorkload() {
+        assertThat(Main.run("pool", "--squares", "10", "--tasks", "3", "--max-count", "5")).isEqualTo(2);
+        assertThat(Main.run("pool", "--mode", "map")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("mutually exclusive").contains("Missing required");
+    }
+
+    @Test
+    void poolBadParametersAreOneLineEach() {
+        assertThat(Main.run("pool", "--squares", "10", "--chunksize", "0")).isEqualTo(2);
+        assertThat(Main.run("pool", "--squares", "10", "--mode", "lazy")).isEqualTo(2);
+        assertThat(Main.run("pool", "--squares", "0")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("error:")).toList()).containsExactly(
+                "error: chunksize must be at least 1 (got 0): it is how many inputs a worker takes at a time; leave it out for the default",
+                "error: mode must be map, imap or imap-unordered (got lazy)",
+                "error: tasks must be between 1 and 1,000,000,000 (got 0): it is how many inputs the pool gets");
+    }
+
+    @Test
     void helpListsEverySubCommand() {
         int status = Main.run("--help");
 
         assertThat(status).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("count", "machine", "startup-cost");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("count", "machine", "startup-cost", "pool");
     }
 }
