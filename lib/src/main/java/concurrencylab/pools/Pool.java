@@ -798,7 +798,7 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
                 }
                 firstResultMillis = (System.nanoTime() - t0Nanos) / 1e6;
                 finish();
-                return (List<R>) new Joined(results, chunksize, (int) mapSize);
+                return (List<R>) new MapResults(results, chunksize, (int) mapSize);
             } finally {
                 lock.unlock();
             }
@@ -876,12 +876,12 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
     }
 
     /** A map's results: its tasks' result lists, end to end, without copying them. */
-    private static final class Joined extends java.util.AbstractList<Object> implements java.util.RandomAccess {
+    private static final class MapResults extends java.util.AbstractList<Object> implements java.util.RandomAccess {
         private final List<?>[] parts;
         private final int partSize;
         private final int size;
 
-        Joined(List<?>[] parts, int partSize, int size) {
+        MapResults(List<?>[] parts, int partSize, int size) {
             this.parts = parts;
             this.partSize = partSize;
             this.size = size;

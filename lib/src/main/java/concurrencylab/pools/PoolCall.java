@@ -46,8 +46,8 @@ public record PoolCall(String kind, int workers, String mode, int chunksize, lon
         timeline.stream().sorted(java.util.Comparator.comparingInt(TaskSpan::task)).forEach(span -> bars.add(
                 new Bar(span.worker(), span.startMillis(), span.endMillis(),
                         byTask ? "task " + span.task() : "worker " + span.worker())));
-        JFreeChart chart = Charts.timeline(String.format(Locale.ROOT, "%s pool, %s: %,d task%s on %d worker%s",
-                kind, mode, tasks, tasks == 1 ? "" : "s", workers, workers == 1 ? "" : "s"), "worker", bars);
+        JFreeChart chart = Charts.timeline(String.format(Locale.ROOT, "%s: %,d task%s on a pool of %d %s",
+                mode, tasks, tasks == 1 ? "" : "s", workers, kind), "worker", bars);
         return Charts.subtitle(chart, summaryLine());
     }
 
@@ -61,9 +61,9 @@ public record PoolCall(String kind, int workers, String mode, int chunksize, lon
                 inputs, inputs == 1 ? "" : "s", chunksize, wallMillis, firstResultMillis);
     }
 
-    /** One line, e.g. "threads pool, map: 5 inputs in chunks of 1; 410.2 ms wall, first result after 410.2 ms". */
+    /** One line, e.g. "map on 4 threads: 5 inputs in chunks of 1; 410.2 ms wall, first result after 410.2 ms". */
     @Override
     public String toString() {
-        return kind + " pool, " + mode + ": " + summaryLine();
+        return mode + " on " + workers + " " + kind + ": " + summaryLine();
     }
 }

@@ -47,9 +47,10 @@ public record PoolRun(String runtime, String kind, int workers, String mode, int
         return runtime.startsWith("CPython");
     }
 
-    /** E.g. "processes, imap, chunksize 1" or "processes, imap, chunksize 1 (CPython)". */
+    /** E.g. "processes x 2, imap, chunksize 1" or "processes x 2, imap, chunksize 1 (CPython)". */
     public String label() {
-        return kind + ", " + mode + ", chunksize " + chunksize + (isCPython() ? " (CPython)" : "");
+        return kind + " x " + workers + ", " + mode + ", chunksize " + String.format(Locale.ROOT, "%,d", chunksize)
+                + (isCPython() ? " (CPython)" : "");
     }
 
     /** Inputs handled per second over the whole call. */
@@ -57,11 +58,44 @@ public record PoolRun(String runtime, String kind, int workers, String mode, int
         return wallMillis > 0 ? tasks / (wallMillis / 1e3) : 0;
     }
 
+    /** True for the run shipped with the lab from another machine (see {@link #reference()}). */
+    public boolean isReference() {
+        return runtime.contains(REFERENCE_MARK);
+    }
+
     /** The call as a {@link PoolCall}, whose chart is the timeline. */
     public PoolCall call() {
         long chunks = timeline.isEmpty() ? (tasks + chunksize - 1) / chunksize : timeline.size();
-        return new PoolCall(kind + (isCPython() ? " (CPython)" : ""), workers, mode, chunksize, tasks, chunks, wallMillis,
-                firstResultMillis, timeline);
+        return new PoolCall(kind + (isCPython() ? " (CPython)" : "") + (isReference() ? ", " + runtime : ""), workers, mode,
+                chunksize, tasks, chunks, wallMillis, firstResultMillis, timeline);
+    }
+
+    /** Where the reference run is shipped in the jar. */
+    public static final String REFERENCE_RESOURCE = "/concurrencylab/reference/pool-reference.json";
+    private static final String REFERENCE_MARK = "reference run";
+
+    /**
+     * The article's pool program (five counts of 400,000,000 on a pool of four worker JVMs) as
+     * measured on a machine with several CPUs, shipped with the lab for sessions that have only
+     * one: its runtime says where and when it ran. Re-measure with
+     * {@code java -jar concurrency-lab.jar pool --workers 4 --tasks 5 --max-count 400000000 --json}.
+     *
+     * @throws IllegalStateException if the jar lacks it
+     */
+    public static PoolRun reference() {
+        try (java.io.InputStream in = PoolRun.class.getResourceAsStream(REFERENCE_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the helper jar has no " + REFERENCE_RESOURCE);
+            }
+            JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+            PoolRun run = fromSummary(json.get("run"));
+            return new PoolRun(REFERENCE_MARK + " on " + json.get("machine").asText() + ", " + json.get("date").asText()
+                    + ", not this machine", run.kind, run.workers, run.mode, run.chunksize, run.tasks, run.workload,
+                    run.maxCount, run.startMillis, run.wallMillis, run.firstResultMillis, run.resultsChecksum,
+                    run.peakHeapMB, run.timeline, run.wallMillisEach);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("could not read " + REFERENCE_RESOURCE, e);
+        }
     }
 
     @Override

@@ -17,7 +17,7 @@ import multiprocessing.pool
 import os
 import platform
 import queue
-import resource
+import statistics
 import sys
 import threading
 import time
@@ -90,7 +90,19 @@ def default_map_chunksize(length, workers):
 
 
 def peak_rss_mb():
-    """Peak resident set size of this (parent) process: ru_maxrss is KiB on Linux, bytes on macOS."""
+    """Peak resident set size of this (parent) process, in MB.
+
+    On Linux, VmHWM from /proc: ru_maxrss would be wrong here, since it survives exec and so
+    reports the peak of whatever process started us (a JVM, say). Elsewhere ru_maxrss (KiB on
+    Linux, bytes on macOS)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource  # Unix only
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     if sys.platform == "darwin":
         peak /= 1024
@@ -121,6 +133,8 @@ def main():
     workload.add_argument("--tasks", type=at_least_one, metavar="K", help="K tasks of count(--max-count)")
     workload.add_argument("--squares", type=at_least_one, metavar="K", help="square(x) for x in range(K)")
     parser.add_argument("--max-count", type=at_least_one, metavar="M", help="with --tasks only")
+    parser.add_argument("--repeat", type=at_least_one, default=1, metavar="R",
+                        help="make the call R times on the same pool and report the median (default 1)")
     args = parser.parse_args()
     if args.tasks is not None and args.max_count is None:
         parser.error("--tasks needs --max-count")
@@ -144,9 +158,11 @@ def main():
     with_timeline = tasks <= TIMELINE_LIMIT
     if with_timeline:
         mapped = functools.partial(timed, func, in_process)
-        items = enumerate(inputs())       # still lazy: the index survives imap_unordered
+
+        def items():
+            return enumerate(inputs())       # still lazy: the index survives imap_unordered
     else:
-        mapped, items = func, inputs()
+        mapped, items = func, inputs
 
     if args.chunksize is not None:
         chunksize = args.chunksize
@@ -170,17 +186,21 @@ def main():
         # Pool.map turns an input without len() (itertools.repeat, enumerate) into a list itself.
         extra = {} if args.chunksize is None else {"chunksize": args.chunksize}
         method = {"map": pool.map, "imap": pool.imap, "imap-unordered": pool.imap_unordered}[args.mode]
-        t0 = time.time()
-        c0 = time.perf_counter()
-        if args.mode == "map":
-            results = method(mapped, items, **extra)
-            wall = first = time.perf_counter() - c0
-        else:
-            iterator = method(mapped, items, **extra)
-            results = [next(iterator)]
-            first = time.perf_counter() - c0
-            results.extend(iterator)
-            wall = time.perf_counter() - c0
+        walls, firsts = [], []
+        for _ in range(args.repeat):
+            t0 = time.time()
+            c0 = time.perf_counter()
+            if args.mode == "map":
+                results = method(mapped, items(), **extra)
+                wall = first = time.perf_counter() - c0
+            else:
+                iterator = method(mapped, items(), **extra)
+                results = [next(iterator)]
+                first = time.perf_counter() - c0
+                results.extend(iterator)
+                wall = time.perf_counter() - c0
+            walls.append(wall)
+            firsts.append(first)
         pool.close()
         pool.join()
     if in_process:
@@ -210,8 +230,9 @@ def main():
         "workload": workload_name,
         "maxCount": args.max_count,
         "startMillis": round(start_millis, 2),
-        "wallMillis": round(wall * 1000, 2),
-        "firstResultMillis": round(first * 1000, 2),
+        "wallMillis": round(statistics.median(walls) * 1000, 2),
+        "firstResultMillis": round(statistics.median(firsts) * 1000, 2),
+        "wallMillisEach": [round(w * 1000, 2) for w in walls],
         "resultsChecksum": checksum,
         "peakRssMB": round(peak_rss_mb(), 1),
         "timeline": timeline,
