@@ -401,17 +401,12 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
         }
 
         /**
-         * Whether this worker may take a task of {@code job} now: when it is free; when its tasks
-         * are short (see {@link #capacity}); or, for a worker that can queue tasks, one task ahead
-         * in a map with at least one task left per worker, so the pipe is never idle. Near the end
-         * of a map, and for long tasks of an imap, a task goes to whichever worker frees up first.
+         * Whether this worker may take another task now: when it is free, or when its recent
+         * tasks were short (see {@link #capacity}). A long task is never queued behind another,
+         * so it goes to whichever worker frees up first.
          */
-        boolean mayTake(Job<?> job, int workers) {
-            if (inFlight < capacity()) {
-                return true;
-            }
-            return maxInFlight > 1 && inFlight < 2 && job.mapSize >= 0
-                    && (job.mapSize - job.taken) >= (long) workers * job.chunksize;
+        boolean mayTake() {
+            return inFlight < capacity();
         }
 
         void took(long micros) {
@@ -486,7 +481,7 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
                     return null;
                 }
                 for (Job<?> candidate : feedable) {
-                    if (!candidate.reading && candidate.outstanding < candidate.window && slot.mayTake(candidate, workers)) {
+                    if (!candidate.reading && candidate.outstanding < candidate.window && slot.mayTake()) {
                         candidate.reading = true;
                         slot.inFlight++;
                         return candidate;
