@@ -109,6 +109,8 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
     private RuntimeException stopped;
     private long nextChunkId;
     private double startMillis;
+    /** Set once every worker is ready: before that, a worker's end is the start-up's failure to report. */
+    private volatile boolean ready;
     private volatile PoolCall lastCall;
 
     Pool(int workers, PrintStream out, Duration timeout) {
@@ -200,7 +202,8 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
             }
             all = copy;
         }
-        int size = chunksize != 0 ? chunksize : Math.max(1, (int) Math.ceil(all.size() / (4.0 * workers)));
+        int size = chunksize != 0 ? Math.min(chunksize, Math.max(1, all.size()))
+                : Math.max(1, (int) Math.ceil(all.size() / (4.0 * workers)));
         Job<R> job = start(Mode.MAP, function, all.iterator(), size, Long.MAX_VALUE, all.size());
         return job.awaitAll();
     }
@@ -260,6 +263,16 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
     public void close() {
         lock.lock();
         try {
+            if (state == State.TERMINATED || state == State.BROKEN) {
+                // Stopped by another thread (a dead worker, an interrupt): wait until its workers are gone.
+                lock.unlock();
+                try {
+                    stopWorkers(true);
+                } finally {
+                    lock.lock();
+                }
+                return;
+            }
             if (state != State.OPEN) {
                 return;
             }
@@ -312,7 +325,7 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
      * second or two).
      */
     public void terminate() {
-        stop(State.TERMINATED, new CancellationException("the pool was terminated: its work in progress was stopped"));
+        stop(State.TERMINATED, new CancellationException("the pool was terminated: its work in progress was stopped"), true);
     }
 
     /** True once a worker died or a call timed out: the pool refuses all further work. */
@@ -358,6 +371,7 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
 
     final void started(double millis) {
         startMillis = millis;
+        ready = true;
     }
 
     /** Microseconds since the epoch: the one clock all JVMs on a machine share. */
@@ -385,6 +399,8 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
         final int number;
         final int maxInFlight;
         int inFlight;
+        /** Set when the pool itself ended this worker's input (after a close): its end is expected. */
+        volatile boolean retired;
         private double averageMicros = -1;
 
         Slot(int number, int maxInFlight) {
@@ -456,14 +472,17 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
             RuntimeException failure = null;
             boolean exhausted = false;
             try {
-                while (inputs.size() < job.chunksize && job.input.hasNext()) {
+                while (inputs.size() < job.chunksize && !(exhausted = !job.input.hasNext())) {
                     Object input = job.input.next();
                     checkInput(input, job.taken + inputs.size());
                     inputs.add(input);
                 }
-                exhausted = !job.input.hasNext();
+                // A full chunk does not ask for more: hasNext() of a lazy input may block until
+                // the next input exists, and this chunk must not wait for it.
             } catch (RuntimeException e) {
                 failure = e;
+            } catch (Exception | Error e) {
+                failure = new IllegalStateException("reading the input failed: " + e, e);
             }
             Chunk chunk = record(slot, job, failure == null ? keep(inputs) : inputs, failure, exhausted);
             if (chunk != null) {
@@ -508,7 +527,11 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
             job.reading = false;
             Chunk chunk = null;
             if (failure != null) {
-                job.fail(failure, afterwards);
+                job.failInPlace(job.chunksMade, failure, afterwards);
+            } else if (job.mode == Mode.MAP && (job.taken + inputs.size() > job.mapSize
+                    || (exhausted && job.taken + inputs.size() != job.mapSize))) {
+                job.fail(new IllegalStateException("the input changed while map was reading it (it held " + job.mapSize
+                        + " elements when map began): pass map a copy, e.g. List.copyOf(inputs)"), afterwards);
             } else if (job.failure == null && !inputs.isEmpty() && isRunning()) {
                 chunk = new Chunk(nextChunkId++, job, ++job.chunksMade, job.taken, inputs, job.function);
                 chunk.slot = slot;
@@ -574,20 +597,19 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
             int at = Math.max(0, Math.min(offset, chunk.inputs.size() - 1));
             TaskFailedException failure = new TaskFailedException(chunk.firstInput + at, chunk.inputs.get(at), slot.number,
                     kind().label(), error);
-            if (job.mode == Mode.IMAP && job.failure == null) {
-                // In input order, the failure comes after the tasks before it (a failed task yields nothing).
-                job.failAfter = chunk.number - 1;
-                job.failureInPlace = failure;
-                feedable.remove(job);
-            } else {
-                job.fail(failure, afterwards);
-            }
+            job.failInPlace(chunk.number - 1, failure, afterwards);
             work.signalAll();
             changed.signalAll();
         } finally {
             lock.unlock();
         }
         afterwards.forEach(Runnable::run);
+    }
+
+    /** Something the pool did not expect went wrong on one of its threads: it cannot go on. */
+    final void internalError(Slot slot, Throwable error) {
+        stop(State.BROKEN, new PoolBrokenException(slot.number, "the pool is broken: worker " + slot.number
+                + "'s thread in this JVM failed (" + error + "). Make a new pool; this is a bug in the lab"), false);
     }
 
     /**
@@ -599,7 +621,7 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
         String message;
         lock.lock();
         try {
-            if (!isRunning() || (state == State.CLOSING && slot.inFlight == 0)) {
+            if (!isRunning() || !ready || slot.retired) {
                 return;
             }
             List<String> tasks = running.values().stream().filter(c -> c.slot == slot)
@@ -611,14 +633,27 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
         } finally {
             lock.unlock();
         }
-        stop(State.BROKEN, new PoolBrokenException(slot.number, message));
+        stop(State.BROKEN, new PoolBrokenException(slot.number, message), false);
     }
 
-    private void stop(State how, RuntimeException error) {
+    /**
+     * Stops the pool now, failing every call with {@code error}. If another thread is already
+     * stopping it, waits until the workers are gone when {@code wait} is set (a caller's
+     * terminate or close), and returns at once otherwise (a pool thread reporting a death).
+     */
+    private void stop(State how, RuntimeException error, boolean wait) {
         List<Runnable> afterwards = new ArrayList<>();
         lock.lock();
         try {
             if (!isRunning()) {
+                if (wait && state != State.CLOSED) {
+                    lock.unlock();
+                    try {
+                        stopWorkers(true); // already stopping on another thread: wait until it is done
+                    } finally {
+                        lock.lock();
+                    }
+                }
                 return;
             }
             state = how;
@@ -672,7 +707,7 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
             }
             Job<R> job = new Job<>(mode, prepared, input, chunksize, window);
             if (mode == Mode.MAP) {
-                job.results = new List<?>[(int) ((mapSize + chunksize - 1) / chunksize)];
+                job.results = new List<?>[(int) Math.ceilDiv((long) mapSize, chunksize)];
                 job.mapSize = mapSize;
             }
             feedable.add(job);
@@ -760,8 +795,23 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
                 case UNORDERED -> unordered.add(done.results);
                 case SUBMIT -> {
                     R result = (R) done.results.get(0);
-                    afterwards.add(() -> future.complete(result));
+                    // Off the pool's own threads: a callback that uses the pool must not block its reader.
+                    afterwards.add(() -> CompletableFuture.runAsync(() -> future.complete(result)));
                 }
+            }
+        }
+
+        /**
+         * For imap, a failure in input order: the results of the first {@code tasksBefore} tasks
+         * are still yielded, then this is thrown (the earliest such failure wins). Other calls fail now.
+         */
+        void failInPlace(int tasksBefore, RuntimeException error, List<Runnable> afterwards) {
+            if (mode != Mode.IMAP) {
+                fail(error, afterwards);
+            } else if (failure == null && (failAfter < 0 || tasksBefore < failAfter)) {
+                failAfter = tasksBefore;
+                failureInPlace = error;
+                feedable.remove(this);
             }
         }
 
@@ -769,7 +819,7 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
             if (failure == null) {
                 failure = error;
                 if (future != null) {
-                    afterwards.add(() -> future.completeExceptionally(error));
+                    afterwards.add(() -> CompletableFuture.runAsync(() -> future.completeExceptionally(error)));
                 }
             }
             feedable.remove(this);
@@ -805,11 +855,12 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
             try {
                 long deadline = t0Nanos + timeout.toNanos();
                 while (true) {
-                    if (failAfter >= 0 && chunksYielded == failAfter && failure == null) {
+                    if (failAfter >= 0 && chunksYielded >= failAfter && failure == null) {
                         failure = failureInPlace;
                     }
-                    List<Object> ready = failure != null ? null
-                            : mode == Mode.IMAP ? ordered.remove(chunksYielded + 1) : unordered.poll();
+                    // What is done before a failure is still handed over, then the failure.
+                    List<Object> ready = mode == Mode.UNORDERED ? unordered.poll()
+                            : failAfter < 0 || chunksYielded < failAfter ? ordered.remove(chunksYielded + 1) : null;
                     if (ready != null) {
                         chunksYielded++;
                         outstanding -= ready.size();
@@ -838,10 +889,10 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
             if (left <= 0) {
                 lock.unlock();
                 try {
-                    stop(State.BROKEN, new PoolBrokenException(0, "the pool is broken: a " + mode.label
+                    stop(State.BROKEN, new PoolBrokenException(0, "the pool is broken: " + (mode == Mode.MAP ? "a " : "an ") + mode.label
                             + " call took longer than the pool's timeout of " + timeout + ", so its workers were"
                             + " stopped. Make a new pool, and raise the timeout with Pool.builder(...).timeout(...)"
-                            + " if the work really is that long"));
+                            + " if the work really is that long"), false);
                 } finally {
                     lock.lock();
                 }

@@ -42,6 +42,18 @@ public final class PoolWorkerMain {
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
         DataInputStream in = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16));
         Wire.warmUp();
+        // Results go out when no more tasks are waiting, and at least every 2 ms: a long task must
+        // not hold back the results of the short ones before it.
+        Thread.ofPlatform().daemon().name("flusher").start(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(2);
+                    out.flush();
+                } catch (InterruptedException | IOException e) {
+                    return;
+                }
+            }
+        });
         out.writeByte(Wire.READY);
         out.writeLong(ProcessHandle.current().pid());
         out.flush();

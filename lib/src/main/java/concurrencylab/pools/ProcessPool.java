@@ -33,10 +33,13 @@ final class ProcessPool extends Pool {
     private static final long START_TIMEOUT_SECONDS = 60;
     private static final long EXIT_WAIT_MILLIS = 2_000;
     private static final int BUFFER = 1 << 16;
+    private static final long FLUSH_MILLIS = 2;
 
     private final int heapMegabytes;
     private final List<Worker> all = new ArrayList<>();
     private final Map<String, Integer> functionIds = new HashMap<>();
+    private volatile boolean flushing = true;
+    private Thread flusher;
 
     ProcessPool(int workers, int heapMegabytes, PrintStream out, Duration timeout) {
         super(workers, out, timeout);
@@ -117,7 +120,7 @@ final class ProcessPool extends Pool {
             killAll();
             Thread.currentThread().interrupt();
             throw new java.util.concurrent.CancellationException("interrupted while the pool's workers were starting: they were stopped");
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             killAll();
             throw e;
         }
@@ -125,6 +128,28 @@ final class ProcessPool extends Pool {
         for (Worker worker : all) {
             worker.threads.add(Thread.ofPlatform().daemon().name("pool-worker-" + worker.slot.number + "-sender")
                     .start(() -> send(worker)));
+        }
+        flusher = Thread.ofPlatform().daemon().name("pool-worker-flusher").start(this::flushNow);
+    }
+
+    /**
+     * Every few milliseconds, sends what the senders have buffered: a sender that is waiting for
+     * the caller's lazy input (or for work) must not hold back the tasks it has already written.
+     */
+    private void flushNow() {
+        while (flushing) {
+            for (Worker worker : all) {
+                try {
+                    worker.toWorker.flush();
+                } catch (IOException e) {
+                    // That worker is gone; its reader reports it.
+                }
+            }
+            try {
+                Thread.sleep(FLUSH_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
         }
     }
 
@@ -153,6 +178,7 @@ final class ProcessPool extends Pool {
                 worker.toWorker.writeInt(id);
                 Wire.writeValues(worker.toWorker, chunk.inputs);
             }
+            worker.slot.retired = true;
             worker.toWorker.close();
         } catch (InterruptedException | IOException e) {
             // Stopped, or the worker is gone: its reader reports that.
@@ -193,8 +219,13 @@ final class ProcessPool extends Pool {
                     batch = flush(worker, batch);
                 }
             }
+        } catch (java.io.EOFException e) {
+            // Ended in the middle of a frame: killed while writing. How it ended is reported below.
         } catch (IOException e) {
             protocolError = "could not be read (" + e.getMessage() + ")";
+        } catch (RuntimeException | Error e) {
+            internalError(worker.slot, e);
+            return;
         }
         flush(worker, batch);
         String what = ended(worker, protocolError);
@@ -272,7 +303,13 @@ final class ProcessPool extends Pool {
     /** Kills every worker JVM and waits (about two seconds at most) until they and their threads are gone. */
     private void killAll() {
         boolean interrupted = Thread.interrupted();
+        flushing = false;
+        if (flusher != null) {
+            flusher.interrupt();
+        }
         all.forEach(worker -> worker.process.destroyForcibly());
+        // A sender may be waiting for work, or inside the caller's lazy input.
+        all.forEach(worker -> worker.threads.stream().filter(t -> t.getName().endsWith("-sender")).forEach(Thread::interrupt));
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXIT_WAIT_MILLIS);
         for (Worker worker : all) {
             while (worker.process.isAlive() && System.nanoTime() < deadline) {
@@ -296,6 +333,13 @@ final class ProcessPool extends Pool {
                         interrupted = true;
                     }
                 }
+            }
+        }
+        if (flusher != null && flusher != Thread.currentThread()) {
+            try {
+                flusher.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
         }
         if (interrupted) {

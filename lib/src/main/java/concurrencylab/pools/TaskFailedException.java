@@ -14,8 +14,8 @@ public final class TaskFailedException extends RuntimeException {
     private final int worker;
 
     TaskFailedException(long inputIndex, Object input, int worker, String poolKind, Throwable cause) {
-        super("the function failed on input " + inputIndex + " (" + describe(input) + ") in " + poolKind + " worker "
-                + worker + ": " + cause, cause);
+        super("the function failed on input " + inputIndex + " (" + describe(input) + ") in worker " + worker
+                + (poolKind.equals("processes") ? " (a JVM)" : " (a thread)") + ": " + cause, cause);
         this.inputIndex = inputIndex;
         this.worker = worker;
     }

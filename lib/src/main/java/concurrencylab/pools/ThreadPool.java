@@ -35,8 +35,14 @@ final class ThreadPool extends Pool {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private void work(Slot slot) {
         try {
-            Chunk chunk;
-            while ((chunk = take(slot, true)) != null) {
+            while (true) {
+                // A task may have left the interrupt flag set; it must not stop this worker. (A
+                // terminate sets the pool's state before it interrupts, so take() still sees it.)
+                Thread.interrupted();
+                Chunk chunk = take(slot, true);
+                if (chunk == null) {
+                    break;
+                }
                 PoolFunction function = (PoolFunction) chunk.function;
                 List<Object> results = new ArrayList<>(chunk.inputs.size());
                 long start = epochMicros();
@@ -46,9 +52,7 @@ final class ThreadPool extends Pool {
                         results.add(function.apply(chunk.inputs.get(at)));
                     }
                 } catch (Exception | Error e) {
-                    if (e instanceof VirtualMachineError fatal && !(e instanceof StackOverflowError)) {
-                        throw fatal;
-                    }
+                    // Errors too (an OutOfMemoryError, say): the call fails, the worker carries on.
                     failed(slot, chunk.id, at, e, start, epochMicros());
                     continue;
                 }
@@ -56,6 +60,8 @@ final class ThreadPool extends Pool {
             }
         } catch (InterruptedException e) {
             // Terminated while waiting for work.
+        } catch (RuntimeException | Error e) {
+            internalError(slot, e);
         }
     }
 
@@ -64,17 +70,20 @@ final class ThreadPool extends Pool {
         if (now) {
             threads.forEach(Thread::interrupt);
         }
+        boolean interrupted = Thread.interrupted();
         long deadline = System.nanoTime() + JOIN_MILLIS * 1_000_000L * (now ? 1 : 5);
         for (Thread thread : threads) {
-            long left = deadline - System.nanoTime();
-            if (left > 0 && thread != Thread.currentThread()) {
+            long left;
+            while (thread != Thread.currentThread() && thread.isAlive() && (left = deadline - System.nanoTime()) > 0) {
                 try {
                     thread.join(Duration.ofNanos(left));
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
+                    interrupted = true;
                 }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -156,6 +156,92 @@ class PoolTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Pool.Kind.class)
+    void imapFailsAtTheEarliestFailedInputEvenWhenALaterOneFailedFirst(Pool.Kind kind) {
+        try (Pool pool = Pool.builder(kind).workers(3).timeout(Duration.ofSeconds(20)).build()) {
+            Iterator<Long> results = pool.imap(new TestFunctions.FailFromThree(), inputs(6)).iterator();
+            assertThat(List.of(results.next(), results.next(), results.next())).containsExactly(0L, 1L, 2L);
+            assertThatThrownBy(results::next).isInstanceOf(TaskFailedException.class).hasMessageContaining("input 3 (3)");
+        }
+    }
+
+    @Test
+    void aProcessPoolSendsWhatItHasWhileTheInputIsSlow() {
+        Iterable<Long> slow = () -> java.util.stream.LongStream.range(0, 3).peek(i -> {
+            if (i > 0) {
+                sleep(400);
+            }
+        }).boxed().iterator();
+        try (Pool pool = Pool.processes(1)) {
+            long t0 = System.nanoTime();
+            Iterator<Long> results = pool.imap(SQUARE, slow).iterator();
+            assertThat(results.next()).isZero();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("the first result, before the second input exists")
+                    .isLessThan(Duration.ofMillis(350));
+        }
+    }
+
+    @Test
+    void aWorkerSendsItsFinishedResultsBeforeALongTask() {
+        List<Long> sleeps = new ArrayList<>(Collections.nCopies(20, 0L));
+        sleeps.add(1_500L);
+        try (Pool pool = Pool.processes(1)) {
+            long t0 = System.nanoTime();
+            Iterator<Long> results = pool.imapUnordered(PoolFunctions.sleep(), sleeps).iterator();
+            for (int i = 0; i < 20; i++) {
+                assertThat(results.next()).isZero();
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(1_000));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Pool.Kind.class)
+    void aHugeChunksizeIsOneTask(Pool.Kind kind) {
+        try (Pool pool = Pool.builder(kind).workers(2).build()) {
+            assertThat(pool.map(SQUARE, inputs(5), Integer.MAX_VALUE)).containsExactly(0L, 1L, 4L, 9L, 16L);
+            assertThat(pool.lastCall().tasks()).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Pool.Kind.class)
+    void aFuturesCallbackMayUseThePool(Pool.Kind kind) throws Exception {
+        try (Pool pool = Pool.builder(kind).workers(1).build()) {
+            var chained = pool.submit(SQUARE, 3L).thenApply(nine -> pool.map(SQUARE, List.of(nine)));
+            assertThat(chained.get(10, TimeUnit.SECONDS)).containsExactly(81L);
+        }
+    }
+
+    @Test
+    void aTaskThatInterruptsItselfDoesNotStopItsWorker() {
+        try (Pool pool = Pool.threads(1)) {
+            assertThat(pool.map(new TestFunctions.InterruptsItself(), inputs(2))).containsExactly(0L, 1L);
+            assertThat(pool.map(SQUARE, inputs(2))).containsExactly(0L, 1L);
+        }
+    }
+
+    @Test
+    void interruptingACallerInImapTerminatesThePool() throws Exception {
+        Pool pool = Pool.processes(2);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread caller = Thread.ofPlatform().start(() -> {
+            try {
+                pool.imap(PoolFunctions.sleep(), List.of(30_000L, 30_000L, 30_000L)).toList();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        Thread.sleep(500);
+        long interrupted = System.nanoTime();
+        caller.interrupt();
+        caller.join(Duration.ofSeconds(5));
+        assertThat(Duration.ofNanos(System.nanoTime() - interrupted)).isLessThan(Duration.ofSeconds(1));
+        assertThat(failure.get()).isInstanceOf(CancellationException.class);
+        assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive)).isEmpty();
+    }
+
     @Test
     void aKilledWorkerFailsTheCallWithinASecondNamingTheWorkerAndTask() throws Exception {
         Pool pool = Pool.processes(2);
@@ -180,6 +266,23 @@ class PoolTest {
         assertThatThrownBy(() -> pool.map(SQUARE, inputs(1))).isInstanceOf(PoolBrokenException.class)
                 .hasMessageContaining("broken");
         pool.close();
+        assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive)).as("right after close").isEmpty();
+        assertThat(poolThreads()).as("right after close").isEmpty();
+    }
+
+    @Test
+    void aWorkerKilledDuringImapBreaksThePoolAndCloseLeavesNothing() throws Exception {
+        Pool pool = Pool.processes(2);
+        Iterator<Long> results = pool.imap(PoolFunctions.sleep(), List.of(10L, 20_000L, 20_000L)).iterator();
+        assertThat(results.next()).isEqualTo(10L);
+        ProcessHandle victim = ProcessHandle.current().children().findFirst().orElseThrow();
+        new ProcessBuilder("kill", "-9", Long.toString(victim.pid())).start().waitFor();
+        long t0 = System.nanoTime();
+        assertThatThrownBy(results::next).isInstanceOf(PoolBrokenException.class).hasMessageContaining("pid " + victim.pid());
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
+        pool.close();
+        assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive)).as("right after close").isEmpty();
+        assertThat(poolThreads()).as("right after close").isEmpty();
     }
 
     @Test
@@ -332,6 +435,15 @@ class PoolTest {
         }
     }
 
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted");
+        }
+    }
+
     static List<Long> inputs(int n) {
         return LongStream.range(0, n).boxed().toList();
     }
@@ -356,7 +468,7 @@ class PoolTest {
         return alive;
     }
 
-    private static List<String> poolThreads() {
+    static List<String> poolThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
                 .filter(name -> name.startsWith("pool-thread-") || name.startsWith("pool-worker-")).toList();
     }

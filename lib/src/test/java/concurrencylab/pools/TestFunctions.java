@@ -50,4 +50,27 @@ public final class TestFunctions {
             return x.getClass().getSimpleName() + ":" + x;
         }
     }
+
+    /** Fails for inputs from 3 on; input 3 fails last (it sleeps first), so a later input fails before it. */
+    public static final class FailFromThree implements PoolFunction<Long, Long> {
+        @Override
+        public Long apply(Long x) throws InterruptedException {
+            if (x == 3) {
+                Thread.sleep(300);
+            }
+            if (x >= 3) {
+                throw new IllegalStateException("input " + x + " is not allowed");
+            }
+            return x;
+        }
+    }
+
+    /** Sets its own thread's interrupt flag, as careless code may. */
+    public static final class InterruptsItself implements PoolFunction<Long, Long> {
+        @Override
+        public Long apply(Long x) {
+            Thread.currentThread().interrupt();
+            return x;
+        }
+    }
 }
