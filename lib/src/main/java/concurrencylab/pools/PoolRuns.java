@@ -112,14 +112,34 @@ public final class PoolRuns implements Displayable {
         if (runs.isEmpty()) {
             throw new IllegalStateException("there are no runs to chart");
         }
+        // Name each bar by what differs between the runs; what they share goes in the title.
+        List<List<String>> parts = runs.stream().map(PoolRuns::parts).toList();
+        List<String> shared = new ArrayList<>();
+        for (int i = 0; i < parts.get(0).size(); i++) {
+            int at = i;
+            if (parts.stream().allMatch(p -> p.get(at).equals(parts.get(0).get(at)))) {
+                shared.add(parts.get(0).get(at));
+            }
+        }
         Map<String, Double> values = new LinkedHashMap<>();
-        for (PoolRun run : runs) {
-            String name = run.label() + (run.workload().equals("count") ? "" : ", " + String.format(java.util.Locale.ROOT, "%,d", run.tasks()));
-            values.merge(name, measure.value.applyAsDouble(run), Math::max);
+        for (int r = 0; r < runs.size(); r++) {
+            List<String> own = parts.get(r).stream().filter(part -> !shared.contains(part) && !part.isEmpty()).toList();
+            String name = own.isEmpty() ? runs.get(r).label() : String.join(", ", own);
+            values.merge(name, measure.value.applyAsDouble(runs.get(r)), Math::max);
         }
         double max = values.values().stream().mapToDouble(Double::doubleValue).max().orElse(1);
         double min = values.values().stream().mapToDouble(Double::doubleValue).filter(v -> v > 0).min().orElse(max);
-        return Charts.bars("Pools: " + measure.title, measure.unit, values, max / min > 50);
+        String common = String.join(", ", shared.stream().filter(part -> !part.isEmpty()).toList());
+        return Charts.bars("Pools" + (common.isEmpty() || runs.size() == 1 ? "" : " (" + common + ")") + ": " + measure.title,
+                measure.unit, values, max / min > 50);
+    }
+
+    /** What describes a run, part by part, for naming bars. */
+    private static List<String> parts(PoolRun run) {
+        return List.of(run.isCPython() ? "CPython" : "Java", run.kind() + " x " + run.workers(), run.mode(),
+                String.format(java.util.Locale.ROOT, "chunksize %,d", run.chunksize()),
+                run.workload().equals("count") ? String.format(java.util.Locale.ROOT, "%,d x count(%,d)", run.tasks(), run.maxCount())
+                        : String.format(java.util.Locale.ROOT, "%,d squares", run.tasks()));
     }
 
     /**
