@@ -380,6 +380,28 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 
+    /**
+     * Waits until each thread (but the current one) has ended, or the deadline ({@link
+     * System#nanoTime} units) has passed; an interrupt meanwhile does not cut the wait short,
+     * and is kept for the caller.
+     */
+    static void joinAll(Iterable<Thread> threads, long deadline) {
+        boolean interrupted = Thread.interrupted();
+        for (Thread thread : threads) {
+            long left;
+            while (thread != Thread.currentThread() && thread.isAlive() && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    thread.join(Duration.ofNanos(left));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static void requireChunksize(int chunksize) {
         if (chunksize < 1) {
             throw new IllegalArgumentException("chunksize must be at least 1 (got " + chunksize + "): it is how many "

@@ -8,7 +8,6 @@ import concurrencylab.runners.Task;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -16,9 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 /**
  * One pool experiment, as the command line's {@code pool} runs it: start a pool, hand it the
@@ -215,7 +211,15 @@ public final class PoolExperiment {
         command.add("pool");
         command.addAll(arguments());
         command.add("--json");
-        return PoolRun.fromSummary(readJson(runToEnd(command), "the fresh JVM"));
+        String output;
+        try {
+            output = ChildJvms.outputOf(command, "the fresh JVM");
+        } catch (IllegalStateException e) {
+            throw e.getMessage().contains("OutOfMemoryError")
+                    ? new IllegalStateException("the fresh JVM ran out of heap: give it more, or fewer inputs (" + e.getMessage() + ")", e)
+                    : e;
+        }
+        return PoolRun.fromSummary(readJson(output, "the fresh JVM"));
     }
 
     /**
@@ -265,47 +269,6 @@ public final class PoolExperiment {
             return JSON.readTree(text);
         } catch (IOException e) {
             throw new IllegalStateException(from + " printed something other than its JSON result: " + text.strip(), e);
-        }
-    }
-
-    private static String runToEnd(List<String> command) {
-        Process process;
-        try {
-            process = new ProcessBuilder(command).start();
-        } catch (IOException e) {
-            throw new IllegalStateException("could not start a JVM: " + e.getMessage(), e);
-        }
-        CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
-        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
-        try {
-            int status = process.waitFor();
-            if (status != 0) {
-                String why = stderr.get().strip();
-                throw new IllegalStateException("the fresh JVM failed (status " + status + ")"
-                        + (why.contains("OutOfMemoryError") ? ": it ran out of heap; give it more, or fewer inputs" : "")
-                        + ": " + why.lines().limit(5).reduce((a, b) -> a + System.lineSeparator() + b).orElse(""));
-            }
-            return stdout.get();
-        } catch (InterruptedException e) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted: the fresh JVM and its workers were stopped");
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("could not read the fresh JVM's output: " + e.getCause(), e.getCause());
-        } finally {
-            if (process.isAlive()) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-            }
-        }
-    }
-
-    private static String readAll(java.io.InputStream stream) {
-        try {
-            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 

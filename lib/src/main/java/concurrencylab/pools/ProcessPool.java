@@ -324,24 +324,13 @@ final class ProcessPool extends Pool {
             } catch (IOException e) {
                 // Closed with the process.
             }
-            for (Thread thread : worker.threads) {
-                long left = deadline - System.nanoTime();
-                if (thread != Thread.currentThread() && left > 0) {
-                    try {
-                        thread.join(Duration.ofNanos(left));
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-            }
         }
-        if (flusher != null && flusher != Thread.currentThread()) {
-            try {
-                flusher.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
+        List<Thread> threads = new ArrayList<>();
+        all.forEach(worker -> threads.addAll(worker.threads));
+        if (flusher != null) {
+            threads.add(flusher);
         }
+        joinAll(threads, deadline);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

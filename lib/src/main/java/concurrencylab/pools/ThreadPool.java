@@ -70,21 +70,7 @@ final class ThreadPool extends Pool {
         if (now) {
             threads.forEach(Thread::interrupt);
         }
-        boolean interrupted = Thread.interrupted();
-        long deadline = System.nanoTime() + JOIN_MILLIS * 1_000_000L * (now ? 1 : 5);
-        for (Thread thread : threads) {
-            long left;
-            while (thread != Thread.currentThread() && thread.isAlive() && (left = deadline - System.nanoTime()) > 0) {
-                try {
-                    thread.join(Duration.ofNanos(left));
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        joinAll(threads, System.nanoTime() + JOIN_MILLIS * 1_000_000L * (now ? 1 : 5));
     }
 
     @Override

@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -95,34 +93,7 @@ public final class CPython {
     public String runProgram(String program, List<String> arguments) {
         List<String> args = new java.util.ArrayList<>(List.of(command, script(program).toString()));
         args.addAll(arguments);
-        Process process;
-        try {
-            process = new ProcessBuilder(args).start();
-        } catch (IOException e) {
-            throw new IllegalStateException("could not start " + command + ": " + e.getMessage(), e);
-        }
-        CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
-        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
-        try {
-            int status = process.waitFor();
-            if (status != 0) {
-                throw new IllegalStateException("the CPython program " + program + " exited with status " + status + ": "
-                        + stderr.get().strip());
-            }
-            return stdout.get();
-        } catch (InterruptedException e) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted: the CPython program and its workers were stopped");
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("could not read the CPython program's output: " + e.getCause(), e.getCause());
-        } finally {
-            if (process.isAlive()) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-            }
-        }
+        return ChildJvms.outputOf(args, "the CPython program " + program);
     }
 
     private static Run parse(String output, Task task) {
@@ -139,14 +110,6 @@ public final class CPython {
             }
         }
         return run;
-    }
-
-    private static String readAll(InputStream stream) {
-        try {
-            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** A Python program of the lab's, copied once out of the jar into a temporary folder. */

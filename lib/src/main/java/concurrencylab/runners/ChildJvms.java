@@ -53,6 +53,51 @@ public final class ChildJvms {
     }
 
     /**
+     * Runs {@code command} to its end and returns what it printed on standard output.
+     *
+     * @param what names the program in messages, e.g. "the CPython program pool.py"
+     * @throws IllegalStateException if it cannot start or exits with a status other than 0 (the
+     *     message holds the status and its standard error)
+     * @throws java.util.concurrent.CancellationException if the calling thread is interrupted;
+     *     the program and every process it started are killed first
+     */
+    public static String outputOf(List<String> command, String what) {
+        Process process;
+        try {
+            process = new ProcessBuilder(command).start();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("could not start " + what + " (" + command.get(0) + "): " + e.getMessage(), e);
+        }
+        var stdout = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
+        var stderr = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+        try {
+            int status = process.waitFor();
+            if (status != 0) {
+                throw new IllegalStateException(what + " exited with status " + status + ": " + stderr.get().strip());
+            }
+            return stdout.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("interrupted: " + what + " and its children were stopped");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("could not read the output of " + what + ": " + e.getCause(), e.getCause());
+        } finally {
+            if (process.isAlive()) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private static String readAll(java.io.InputStream stream) {
+        try {
+            return new String(stream.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
      * Halts this JVM (status {@value #ORPHANED}) as soon as its parent is no longer the process
      * that started it, checking four times a second on a daemon thread. The pid comes from the
      * command line, not from asking who the parent is now: a parent killed while this JVM was

@@ -3,6 +3,7 @@ package concurrencylab.pools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import concurrencylab.ChildProcesses;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,7 @@ class PoolTest {
 
     @AfterEach
     void nothingIsLeftRunning() throws InterruptedException {
-        assertThat(waitUntilNoChildren(Duration.ofSeconds(3))).as("worker JVMs left running").isEmpty();
+        assertThat(ChildProcesses.waitUntilNone(Duration.ofSeconds(3))).as("worker JVMs left running").isEmpty();
         assertThat(waitUntilNoPoolThreads(Duration.ofSeconds(3))).as("pool threads left running").isEmpty();
     }
 
@@ -314,7 +315,7 @@ class PoolTest {
         caller.join(Duration.ofSeconds(5));
         assertThat(Duration.ofNanos(System.nanoTime() - interrupted)).isLessThan(Duration.ofSeconds(1));
         assertThat(failure.get()).isInstanceOf(CancellationException.class).hasMessageContaining("interrupted");
-        assertThat(waitUntilNoChildren(Duration.ofMillis(100))).isEmpty();
+        assertThat(ChildProcesses.waitUntilNone(Duration.ofMillis(100))).isEmpty();
         assertThat(waitUntilNoPoolThreads(Duration.ofMillis(500))).isEmpty();
         assertThatThrownBy(() -> pool.map(SQUARE, inputs(1))).hasMessageContaining("terminated");
     }
@@ -447,16 +448,6 @@ class PoolTest {
 
     static List<Long> inputs(int n) {
         return LongStream.range(0, n).boxed().toList();
-    }
-
-    static List<ProcessHandle> waitUntilNoChildren(Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        List<ProcessHandle> alive = ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList();
-        while (!alive.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            alive = ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList();
-        }
-        return alive;
     }
 
     static List<String> waitUntilNoPoolThreads(Duration limit) throws InterruptedException {

@@ -3,6 +3,7 @@ package concurrencylab.runners;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import concurrencylab.ChildProcesses;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,7 @@ class RunnerTest {
 
     @AfterEach
     void nothingIsLeftRunning() throws Exception {
-        assertThat(waitUntilNoChildren(Duration.ofSeconds(2))).as("child processes left behind").isEmpty();
+        assertThat(ChildProcesses.waitUntilNone(Duration.ofSeconds(2))).as("child processes left behind").isEmpty();
         long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
         while (!liveWorkerThreads().isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -284,16 +285,6 @@ class RunnerTest {
             Thread.sleep(20);
         }
         throw new AssertionError("fewer than " + count + " child processes appeared within " + limit);
-    }
-
-    private static List<ProcessHandle> waitUntilNoChildren(Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        List<ProcessHandle> alive = ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList();
-        while (!alive.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            alive = ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList();
-        }
-        return alive;
     }
 
     private static List<String> liveWorkerThreads() {
