@@ -33,7 +33,8 @@ public final class ChildJvms {
             throw new IllegalStateException("cannot start child JVMs: " + java + " is not an executable java");
         }
         return new ArrayList<>(List.of(java.toString(), "-Xmx" + heapMegabytes + "m", "-XX:+UseSerialGC",
-                "-Djava.awt.headless=true", "-cp", classpath(), mainClass.getName()));
+                "-Djava.awt.headless=true", "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED",
+                "-cp", classpath(), mainClass.getName()));
     }
 
     /** The helper jar the kernel loaded; in development (classes folders), this JVM's class path. */
