@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
         versionProvider = Main.Version.class,
         description = "Runs Concurrency Lab experiments from the command line.",
         subcommands = {Main.CountCommand.class, Main.MachineCommand.class, Main.StartupCostCommand.class,
-                Main.ReferenceCommand.class, Main.PoolCommand.class,
+                Main.ReferenceCommand.class, Main.PoolCommand.class, Main.SleepersCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
@@ -156,6 +156,39 @@ public final class Main implements Callable<Integer> {
                 experiment.chunksize(chunksize);
             }
             PoolRun run = experiment.run();
+            System.out.println(json ? JSON.writeValueAsString(run.summary()) : run.toString());
+            return 0;
+        }
+    }
+
+    @Command(name = "sleepers", mixinStandardHelpOptions = true,
+            description = "Starts N tasks that each sleep S ms at the same time, waits for all, and prints the run.")
+    static final class SleepersCommand implements Callable<Integer> {
+        @Option(names = "--runner", required = true, paramLabel = "R",
+                description = "event-loop, virtual-threads or platform-threads.")
+        String runner;
+
+        @Option(names = "--tasks", required = true, paramLabel = "N", description = "How many sleepers.")
+        int tasks;
+
+        @Option(names = "--sleep-ms", defaultValue = "1000", paramLabel = "S",
+                description = "How long each sleeps, in ms (default ${DEFAULT-VALUE}).")
+        long sleepMillis;
+
+        @Option(names = "--repeat", defaultValue = "1", paramLabel = "R",
+                description = "Run R times in this JVM and report the median (default ${DEFAULT-VALUE}).")
+        int repeat;
+
+        @Option(names = "--json", description = "Print exactly one JSON object instead of text.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (sleepMillis < 0) {
+                throw new IllegalArgumentException("sleep must be between 0 and 60,000 ms (got " + sleepMillis + " ms)");
+            }
+            concurrencylab.coroutines.SleepersRun run = concurrencylab.coroutines.Sleepers.run(
+                    concurrencylab.coroutines.Sleepers.Runner.fromName(runner), tasks, java.time.Duration.ofMillis(sleepMillis), repeat);
             System.out.println(json ? JSON.writeValueAsString(run.summary()) : run.toString());
             return 0;
         }

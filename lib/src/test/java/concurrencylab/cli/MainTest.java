@@ -123,6 +123,26 @@ class MainTest {
     }
 
     @Test
+    void sleepersJsonHasTheIssuesFields() throws Exception {
+        int status = Main.run("sleepers", "--runner", "virtual-threads", "--tasks", "1000", "--sleep-ms", "50", "--json");
+
+        JsonNode json = Main.JSON.readTree(out.toString(StandardCharsets.UTF_8));
+        assertThat(status).isZero();
+        assertThat(json.get("runner").asText()).isEqualTo("virtual-threads");
+        assertThat(json.get("tasks").asInt()).isEqualTo(1000);
+        assertThat(json.get("sleepMillis").asLong()).isEqualTo(50);
+        assertThat(json.get("completed").asInt()).isEqualTo(1000);
+        assertThat(json.get("wallMillis").asDouble()).isGreaterThanOrEqualTo(50);
+        assertThat(json.get("peakHeapMB").asDouble()).isPositive();
+    }
+
+    @Test
+    void sleepersBadParametersAreOneLine() {
+        assertThat(Main.run("sleepers", "--runner", "event-loop", "--tasks", "5", "--sleep-ms", "-1")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8).strip()).isEqualTo("error: sleep must be between 0 and 60,000 ms (got -1 ms)");
+    }
+
+    @Test
     void helpListsEverySubCommand() {
         int status = Main.run("--help");
 
