@@ -123,7 +123,19 @@ public final class Charts {
      * @throws IllegalArgumentException if there are no bars
      */
     public static JFreeChart timeline(String title, String rowLabel, List<Bar> bars) {
+        int rows = bars.stream().mapToInt(Bar::row).max().orElse(0);
+        return timeline(title, java.util.Arrays.asList(rowNames(rowLabel, rows)).subList(1, rows + 1), bars);
+    }
+
+    /**
+     * {@link #timeline(String, String, List)} with a name for each row: {@code rowNames.get(0)}
+     * for row 1, and so on ("producer", "consumer 1", ...).
+     *
+     * @throws IllegalArgumentException if there are no bars, or a bar's row has no name
+     */
+    public static JFreeChart timeline(String title, List<String> rowNames, List<Bar> bars) {
         Objects.requireNonNull(bars, "bars");
+        Objects.requireNonNull(rowNames, "rowNames");
         if (bars.isEmpty()) {
             throw new IllegalArgumentException("Charts.timeline needs at least one bar to draw");
         }
@@ -142,7 +154,15 @@ public final class Charts {
         }
         series.values().forEach(data::addSeries);
 
-        SymbolAxis rowAxis = new SymbolAxis(null, rowNames(rowLabel, rows));
+        if (rows > rowNames.size()) {
+            throw new IllegalArgumentException("a bar is on row " + rows + " but only " + rowNames.size() + " rows have names");
+        }
+        String[] names = new String[rows + 1];
+        names[0] = "";
+        for (int i = 1; i <= rows; i++) {
+            names[i] = rowNames.get(i - 1);
+        }
+        SymbolAxis rowAxis = new SymbolAxis(null, names);
         rowAxis.setInverted(true);
         rowAxis.setGridBandsVisible(false);
         rowAxis.setRange(0.4, rows + 0.6);

@@ -146,9 +146,8 @@ public final class EventLoop {
             // A step of a few microseconds would not show: draw it at least 0.2% of the run wide.
             bars.add(new Bar(row, step.startMillis(), Math.max(step.endMillis(), step.startMillis() + minimumWidth()), step.task()));
         }
-        JFreeChart chart = Charts.timeline(title, "task", bars);
-        return Charts.subtitle(chart, String.format(Locale.ROOT, "%,d steps on one thread; rows: %s", stepCount,
-                String.join(", ", rows.keySet())));
+        JFreeChart chart = Charts.timeline(title, new ArrayList<>(rows.keySet()), bars);
+        return Charts.subtitle(chart, String.format(Locale.ROOT, "%,d steps, one at a time, on one thread", stepCount));
     }
 
     private double minimumWidth() {
