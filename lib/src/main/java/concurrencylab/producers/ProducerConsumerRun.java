@@ -83,7 +83,7 @@ public record ProducerConsumerRun(ProducerConsumer.Style style, String threads, 
     /** One line: style, consumers, counts, wasted wake-ups, wall time. */
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%s on %s threads: %d consumer%s counted to %d at a %,d ms tick in %,.0f ms;"
+        return String.format(Locale.ROOT, "%s on %s threads: %,d consumer%s counted to %d at a %,d ms tick in %,.0f ms;"
                         + " %,d wasted wake-up%s", style.name().toLowerCase(Locale.ROOT), threads, consumers,
                 consumers == 1 ? "" : "s", counts - 1, tickMillis, wallMillis, wastedWakeUps, wastedWakeUps == 1 ? "" : "s");
     }
