@@ -167,7 +167,40 @@ public final class EventLoop {
      * @param startMillis since {@link #run} began
      * @param endMillis since {@link #run} began
      */
-    public record Step(String task, double startMillis, double endMillis) {}
+    public record Step(String task, double startMillis, double endMillis) {
+
+        /** How long the step held the loop's thread. */
+        public double millis() {
+            return endMillis - startMillis;
+        }
+    }
+
+    /**
+     * The longest time {@code task} went without the thread between two of its steps (from the
+     * end of one to the start of the next), over the steps kept: its own sleeps, plus however
+     * long other tasks held the thread when it was due. A task that sleeps a tick and finds it
+     * much longer here was kept waiting by a step that did not await.
+     *
+     * @throws IllegalArgumentException if no task of that name took two steps
+     */
+    public double longestPauseMillis(String task) {
+        Objects.requireNonNull(task, "task");
+        double longest = -1;
+        Step previous = null;
+        for (Step step : steps) {
+            if (step.task().equals(task)) {
+                if (previous != null) {
+                    longest = Math.max(longest, step.startMillis() - previous.endMillis());
+                }
+                previous = step;
+            }
+        }
+        if (longest < 0) {
+            throw new IllegalArgumentException("no task named '" + task + "' took two steps on this loop (tasks: "
+                    + steps.stream().map(Step::task).distinct().toList() + ")");
+        }
+        return longest;
+    }
 
     // ---- For Async ----
 

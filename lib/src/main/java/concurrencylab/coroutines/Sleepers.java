@@ -41,6 +41,11 @@ public final class Sleepers {
             this.maxTasks = maxTasks;
         }
 
+        /** The most sleepers this runner takes in one run (an operating-system thread each costs far more than a task). */
+        public int maxTasks() {
+            return maxTasks;
+        }
+
         /** "event-loop", "virtual-threads" or "platform-threads". */
         public String label() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');

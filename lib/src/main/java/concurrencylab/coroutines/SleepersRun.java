@@ -31,9 +31,9 @@ public record SleepersRun(String runner, String runtime, int tasks, long sleepMi
         return Math.max(0, wallMillis - sleepMillis);
     }
 
-    /** E.g. "virtual threads" or "event loop (CPython)". */
+    /** E.g. "virtual threads", "event loop", or "asyncio (CPython)" for CPython's event loop. */
     public String label() {
-        return runner.replace('-', ' ') + (runtime.startsWith("CPython") ? " (CPython)" : "");
+        return runtime.startsWith("CPython") ? "asyncio (CPython)" : runner.replace('-', ' ');
     }
 
     /** The fields a machine reads: what {@code sleepers --json} prints. */

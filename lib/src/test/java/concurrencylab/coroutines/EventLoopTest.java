@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -240,6 +241,31 @@ class EventLoopTest {
         });
         assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("task 'producer' ran for").contains("Async.toThread")
                 .doesNotContain("'consumer'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aTickersLongestPauseShowsHowLongABlockingStepHeldIt(boolean continuations) {
+        EventLoop loop = EventLoop.builder().continuations(continuations).output(new PrintStream(OutputStream.nullOutputStream())).build();
+        loop.run(() -> {
+            AsyncTask<Object> ticker = Async.createTask("ticker", () -> {
+                for (int i = 0; i < 10; i++) {
+                    Async.sleep(Duration.ofMillis(10));
+                }
+                return null;
+            });
+            AsyncTask<Object> blocker = Async.createTask("blocker", () -> {
+                Async.sleep(Duration.ofMillis(25));
+                Thread.sleep(200); // holds the thread: the ticker's next tick waits
+                return null;
+            });
+            return Async.gather(ticker, blocker);
+        });
+        assertThat(loop.longestPauseMillis("ticker")).as("a 10 ms tick held up by a 200 ms step").isGreaterThan(150);
+        assertThat(loop.stepList().stream().filter(s -> s.task().equals("blocker")).mapToDouble(EventLoop.Step::millis).max()
+                .orElseThrow()).isGreaterThanOrEqualTo(195);
+        assertThatThrownBy(() -> loop.longestPauseMillis("nobody")).hasMessageContaining("no task named 'nobody'")
+                .hasMessageContaining("ticker");
     }
 
     @ParameterizedTest

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
+import org.jfree.chart.JFreeChart;
+import org.jfree.data.category.CategoryDataset;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -26,6 +29,32 @@ class SleepersTest {
         SleepersRun run = Sleepers.run(Sleepers.Runner.EVENT_LOOP, 100, Duration.ofMillis(20), 3);
         assertThat(run.wallMillisEach()).hasSize(3);
         assertThat(run.wallMillis()).isIn(run.wallMillisEach().toArray());
+    }
+
+    @Test
+    void runsCompareAsATableAndAsBarsGroupedByTaskCount() {
+        SleepersRun loop10 = new SleepersRun("event-loop", "Java 25", 10, 100, 105, 3, 10, List.of(105.0));
+        SleepersRun loop100 = new SleepersRun("event-loop", "Java 25", 100, 100, 110, 4, 100, List.of(110.0));
+        SleepersRun platform10 = new SleepersRun("platform-threads", "Java 25", 10, 100, 120, 5, 10, List.of(120.0));
+        SleepersRun python100 = new SleepersRun("event-loop", "CPython 3.11.2", 100, 100, 150, 20, 100, List.of(150.0));
+        SleepersRuns runs = SleepersRuns.of(List.of(loop10, platform10, loop100)).and(python100);
+
+        assertThat(runs.table().rowCount()).isEqualTo(4);
+        assertThat(runs.table().stringColumn("runner").asList())
+                .containsExactly("event loop", "platform threads", "event loop", "asyncio (CPython)");
+        assertThat(runs.table().doubleColumn("beyond the sleep ms").asList()).containsExactly(5.0, 20.0, 10.0, 50.0);
+
+        JFreeChart chart = runs.chart(SleepersRuns.Measure.OVERHEAD);
+        CategoryDataset data = chart.getCategoryPlot().getDataset();
+        assertThat(data.getColumnKeys()).containsExactly("10 tasks", "100 tasks");
+        assertThat(data.getRowKeys()).containsExactly("event loop", "platform threads", "asyncio (CPython)");
+        assertThat(data.getValue("platform threads", "10 tasks")).isEqualTo(20.0);
+        assertThat(data.getValue("platform threads", "100 tasks")).as("no run, no bar").isNull();
+        assertThat(data.getValue("asyncio (CPython)", "100 tasks")).isEqualTo(50.0);
+        assertThat(chart.getTitle().getText()).contains("each sleeps 100 ms");
+
+        assertThatThrownBy(() -> SleepersRuns.of(List.of()).chart(SleepersRuns.Measure.WALL))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no runs");
     }
 
     @Test
