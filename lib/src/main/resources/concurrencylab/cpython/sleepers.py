@@ -3,6 +3,12 @@ N asyncio tasks that each sleep S ms at the same time, gathered. Prints exactly 
 with the same fields.
 
     python3 sleepers.py --tasks 100000 --sleep-ms 1000
+
+With --switches N instead, it times N hand-offs between two tasks that each await
+asyncio.sleep(0) in turn (the counterpart of the lab's JMH switch benchmark) and prints the
+cost of one, in nanoseconds.
+
+    python3 sleepers.py --switches 100000 --repeat 5
 """
 import argparse
 import asyncio
@@ -53,6 +59,38 @@ async def main(tasks, seconds):
     return done
 
 
+async def ping_pong(switches):
+    """Two tasks hand the turn to each other `switches` times in all; returns the turns taken."""
+    turns = 0
+
+    async def player():
+        nonlocal turns
+        for _ in range(switches // 2):
+            turns += 1
+            await asyncio.sleep(0)
+
+    await asyncio.gather(player(), player())
+    return turns
+
+
+def switch_cost(switches, repeat):
+    each = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        turns = asyncio.run(ping_pong(switches))
+        each.append((time.perf_counter() - start) * 1e9 / switches)
+        if turns != switches // 2 * 2:
+            sys.exit(f"sleepers.py: expected {switches // 2 * 2} turns, counted {turns}")
+    return {
+        "benchmark": "switch",
+        "switches": switches // 2 * 2,
+        "nanosPerSwitch": round(statistics.median(each), 1),
+        "nanosPerSwitchEach": [round(n, 1) for n in each],
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+    }
+
+
 def at_least_one(text):
     value = int(text)
     if value < 1:
@@ -69,11 +107,21 @@ def not_negative(text):
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--tasks", type=at_least_one, required=True)
-    parser.add_argument("--sleep-ms", type=not_negative, required=True)
+    parser.add_argument("--tasks", type=at_least_one)
+    parser.add_argument("--sleep-ms", type=not_negative)
+    parser.add_argument("--switches", type=at_least_one, help="time this many hand-offs between two tasks instead")
     parser.add_argument("--repeat", type=at_least_one, default=1, help="runs in this process; the median is reported")
     args = parser.parse_args()
     watch_parent()
+    if args.switches is not None:
+        if args.tasks is not None or args.sleep_ms is not None:
+            parser.error("--switches times hand-offs on its own: leave out --tasks and --sleep-ms")
+        if args.switches < 2:
+            parser.error("--switches must be at least 2 (one hand-off each way)")
+        print(json.dumps(switch_cost(args.switches, args.repeat)))
+        sys.exit(0)
+    if args.tasks is None or args.sleep_ms is None:
+        parser.error("give --tasks N and --sleep-ms S (or --switches N)")
     walls = []
     for _ in range(args.repeat):
         start = time.perf_counter()

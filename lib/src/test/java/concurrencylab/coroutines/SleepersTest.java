@@ -2,8 +2,13 @@ package concurrencylab.coroutines;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import concurrencylab.runners.CPython;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.List;
 import org.jfree.chart.JFreeChart;
 import org.jfree.data.category.CategoryDataset;
@@ -55,6 +60,24 @@ class SleepersTest {
 
         assertThatThrownBy(() -> SleepersRuns.of(List.of()).chart(SleepersRuns.Measure.WALL))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("no runs");
+    }
+
+    @Test
+    void asyncioRunsTheSameSleepersAndTimesASwitch() throws Exception {
+        Optional<CPython> python = CPython.find();
+        assumeTrue(python.isPresent(), "no python3 on the PATH");
+        SleepersRun run = Sleepers.runCPython(500, Duration.ofMillis(50), 2).orElseThrow();
+        assertThat(run.runtime()).startsWith("CPython 3.");
+        assertThat(run.label()).isEqualTo("asyncio (CPython)");
+        assertThat(run.completed()).isEqualTo(500);
+        assertThat(run.wallMillisEach()).hasSize(2);
+        assertThat(run.wallMillis()).as("the sleeps overlap").isBetween(50.0, 50.0 * 20);
+
+        JsonNode switches = new ObjectMapper().readTree(python.get().runProgram("sleepers.py",
+                List.of("--switches", "1001", "--repeat", "2")));
+        assertThat(switches.get("switches").asInt()).as("whole hand-offs each way").isEqualTo(1000);
+        assertThat(switches.get("nanosPerSwitch").asDouble()).isPositive();
+        assertThat(switches.get("nanosPerSwitchEach")).hasSize(2);
     }
 
     @Test

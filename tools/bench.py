@@ -1,0 +1,319 @@
+"""The lab's performance suite: runs the helper jar's commands and their CPython counterparts side
+by side in one run on this machine, and the JMH micro-benchmarks, and writes a Markdown report
+with each figure, its CPython counterpart, their ratio, the goal it is held to, the machine and
+the commands that reproduce it.
+
+    python3 tools/bench.py --java JAVA --python PYTHON [--only pools,sleepers,switch] [--rounds 3]
+                           [--output build/bench/report.md]
+
+./lab bench builds what it needs and runs this. Each figure is the median over --rounds rounds,
+Java and CPython interleaved so that both see the same machine. Standard library only.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+JAR = ROOT / "lib" / "target" / "concurrency-lab.jar"
+BENCH_JAR = ROOT / "bench" / "target" / "benchmarks.jar"
+CPYTHON = ROOT / "lib" / "src" / "main" / "resources" / "concurrencylab" / "cpython"
+
+
+class Bench:
+    def __init__(self, java, python, rounds, build):
+        self.java, self.python, self.rounds, self.build = java, python, rounds, build
+        self.lines = []
+
+    # ---- running
+    def run(self, command, timeout=900):
+        shown = " ".join(shlex.quote(str(part)) for part in command)
+        print(f"  $ {shown}", file=sys.stderr, flush=True)
+        done = subprocess.run([str(part) for part in command], capture_output=True, text=True, timeout=timeout)
+        if done.returncode != 0:
+            sys.exit(f"bench.py: this command failed (exit {done.returncode}):\n  {shown}\n{done.stderr.strip()[-2000:]}")
+        return done.stdout
+
+    def json(self, command):
+        return json.loads(self.run(command))
+
+    def lab(self, *arguments, jvm=()):
+        return [self.java, *jvm, "-jar", JAR, *arguments]
+
+    def cpython(self, program, *arguments):
+        return [self.python, CPYTHON / program, *arguments]
+
+    def rel(self, command):
+        """A command as the reader would type it from the project's root."""
+        parts = []
+        for part in command:
+            text = str(part)
+            # The exact binaries are in the report's head; a reader types the plain names.
+            if text == str(self.java):
+                text = "java"
+            elif text == str(self.python):
+                text = "python3"
+            elif text.startswith(str(ROOT) + os.sep):
+                text = os.path.relpath(text, ROOT)
+            parts.append(shlex.quote(text))
+        return " ".join(parts)
+
+    # ---- writing
+    def out(self, text=""):
+        self.lines.append(text)
+
+    def table(self, header, rows):
+        self.out("| " + " | ".join(header) + " |")
+        self.out("| " + " | ".join("---" if i == 0 else "---:" for i in range(len(header))) + " |")
+        for row in rows:
+            self.out("| " + " | ".join(row) + " |")
+        self.out()
+
+
+def ms(value):
+    return f"{value:,.0f} ms" if value >= 100 else f"{value:,.1f} ms"
+
+
+def ratio(python, java):
+    return f"{python / java:,.2f}x" if java > 0 else "n/a"
+
+
+def verdict(ok):
+    return "met" if ok else "**missed**"
+
+
+# ---------------------------------------------------------------- sections
+
+def pools(b):
+    """Process pools against CPython's multiprocessing.Pool (issue 4)."""
+    figures = [
+        # (name, arguments, the field compared)
+        ("map of x*x over 1,000,000 inputs, 2 workers", ["--workers", "2", "--mode", "map", "--squares", "1000000",
+                                                        "--repeat", "7"], "wallMillis"),
+        ("imap, chunksize 1, over 100,000 inputs, 2 workers", ["--workers", "2", "--mode", "imap", "--chunksize", "1",
+                                                               "--squares", "100000", "--repeat", "5"], "wallMillis"),
+        ("pool start-up, 2 workers (all ready)", ["--workers", "2", "--mode", "map", "--squares", "10"], "startMillis"),
+        ("pool start-up, 4 workers (all ready)", ["--workers", "4", "--mode", "map", "--squares", "10"], "startMillis"),
+        ("the article's Pool(4).map(count, 5 x 100,000,000)", ["--workers", "4", "--mode", "map", "--tasks", "5",
+                                                               "--max-count", "100000000"], "wallMillis"),
+    ]
+    b.out("## Pools: worker JVMs against multiprocessing.Pool")
+    b.out()
+    b.out(f"Medians of {b.rounds} rounds; within a round, `--repeat` calls on one pool and their median "
+          "(throughput once warm; the first call of a fresh JVM is slower).")
+    b.out()
+    rows, commands = [], []
+    for name, arguments, field in figures:
+        java_command = b.lab("pool", "--kind", "processes", *arguments, "--json")
+        python_command = b.cpython("pool.py", "--kind", "processes", *arguments)
+        java, python = [], []
+        for _ in range(b.rounds):
+            java.append(b.json(java_command)[field])
+            python.append(b.json(python_command)[field])
+        j, p = statistics.median(java), statistics.median(python)
+        rows.append([f"{name} ({field})", ms(j), ms(p), ratio(p, j)])
+        commands.append((name, java_command, python_command))
+    b.table(["figure", "Java", "CPython", "CPython / Java"], rows)
+
+    memory = [
+        ("imap over 10,000,000 inputs, chunksize 1,000, in a 256 MB heap",
+         ["--workers", "2", "--mode", "imap", "--chunksize", "1000", "--squares", "10000000"], ["-Xmx256m", "-Xmn16m"]),
+        ("map over 1,000,000 inputs", ["--workers", "2", "--mode", "map", "--squares", "1000000"], ["-Xmx4g", "-Xmn16m"]),
+        ("map over 10,000,000 inputs", ["--workers", "2", "--mode", "map", "--squares", "10000000"], ["-Xmx4g", "-Xmn16m"]),
+    ]
+    rows = []
+    for name, arguments, options in memory:
+        command = b.lab("pool", "--kind", "processes", *arguments, "--json", jvm=options)
+        result = b.json(command)
+        rows.append([name, f"{result['peakHeapMB']:,.0f} MB", ms(result["wallMillis"])])
+        commands.append((name, command, None))
+    b.out("Memory of the calling JVM (one run each, a fresh JVM):")
+    b.out()
+    b.table(["figure", "peak heap", "wall"], rows)
+    reproduce(b, commands)
+
+
+def sleepers(b):
+    """Many concurrent sleepers: event loop, virtual threads, asyncio (issue 5)."""
+    tasks, sleep_ms = "100000", "1000"
+    b.out("## Many sleepers: the event loop and virtual threads against asyncio")
+    b.out()
+    b.out(f"100,000 tasks that each sleep 1 s at the same time, all awaited. Medians of {b.rounds} rounds, "
+          "Java and CPython interleaved; within a round, the median of repeated runs in one process.")
+    b.out()
+    loop_command = b.lab("sleepers", "--runner", "event-loop", "--tasks", tasks, "--sleep-ms", sleep_ms, "--repeat", "5",
+                         "--json")
+    virtual_command = b.lab("sleepers", "--runner", "virtual-threads", "--tasks", tasks, "--sleep-ms", sleep_ms,
+                            "--repeat", "7", "--json")
+    python_command = b.cpython("sleepers.py", "--tasks", tasks, "--sleep-ms", sleep_ms, "--repeat", "5")
+    loop, virtual, virtual_cold, python = [], [], [], []
+    for _ in range(b.rounds):
+        run = b.json(loop_command)
+        check_completed(run, loop_command)
+        loop.append(run["wallMillis"])
+        run = b.json(virtual_command)
+        check_completed(run, virtual_command)
+        virtual.append(run["wallMillis"])
+        virtual_cold.append(run["wallMillisEach"][0])
+        run = b.json(python_command)
+        check_completed(run, python_command)
+        python.append(run["wallMillis"])
+    p = statistics.median(python)
+    rows = []
+    for name, values, goal in [
+            ("event loop (5 runs per JVM)", loop, 1300),
+            ("virtual threads, warm (7 runs per JVM)", virtual, 1300),
+            ("virtual threads, cold (the first run of a fresh JVM)", virtual_cold, None)]:
+        value = statistics.median(values)
+        rows.append([name, ms(value), ms(p), ratio(p, value),
+                     f"<= {goal:,} ms: {verdict(value <= goal)}" if goal else "(for reference)"])
+    b.table(["100,000 x sleep(1 s)", "Java", "CPython asyncio", "CPython / Java", "goal"], rows)
+
+    rows, commands = [], [("event loop", loop_command, python_command), ("virtual threads", virtual_command, None)]
+    for runner in ["virtual-threads", "event-loop"]:
+        command = b.lab("sleepers", "--runner", runner, "--tasks", "1000000", "--sleep-ms", sleep_ms, "--json",
+                        jvm=["-Xmx2g"])
+        run = b.json(command)
+        check_completed(run, command)
+        goal = f"completes in a 2 GB heap: {verdict(run['completed'] == 1_000_000)}" if runner == "virtual-threads" else ""
+        rows.append([runner.replace("-", " "), ms(run["wallMillis"]), f"{run['peakHeapMB']:,.0f} MB", goal])
+        commands.append((f"a million, {runner.replace('-', ' ')}", command, None))
+    b.out("A million sleepers in one fresh JVM with `-Xmx2g` (one run each):")
+    b.out()
+    b.table(["1,000,000 x sleep(1 s)", "wall", "peak heap", "goal"], rows)
+    reproduce(b, commands)
+
+
+def check_completed(run, command):
+    if run["completed"] != run["tasks"]:
+        sys.exit(f"bench.py: only {run['completed']:,} of {run['tasks']:,} sleepers completed: {command}")
+
+
+def switch(b):
+    """One switch between coroutines: JMH against asyncio's await asyncio.sleep(0) (issue 5)."""
+    if not BENCH_JAR.is_file():
+        sys.exit(f"bench.py: {BENCH_JAR} is missing: run ./lab bench, which builds it")
+    results = b.build / "jmh-switch.json"
+    jmh_command = [b.java, "-jar", BENCH_JAR, "SwitchBenchmark", "-rf", "json", "-rff", results]
+    b.run(jmh_command, timeout=1800)
+    scores = {}
+    for entry in json.loads(results.read_text()):
+        scores[entry["benchmark"].rsplit(".", 1)[1]] = (entry["primaryMetric"]["score"], entry["primaryMetric"]["scoreError"])
+    python_command = b.cpython("sleepers.py", "--switches", "100000", "--repeat", "5")
+    python = statistics.median(b.json(python_command)["nanosPerSwitch"] for _ in range(b.rounds))
+    b.out("## One switch between two waiting tasks")
+    b.out()
+    b.out("Two tasks hand the turn to each other 100,000 times; the figure is the cost of one hand-off. "
+          "Java: JMH (5 warm-up and 5 measured iterations of 1 s, one fork; the error is JMH's 99.9% interval). "
+          f"CPython: two asyncio tasks awaiting `asyncio.sleep(0)` in turn, median of {b.rounds} runs of 5.")
+    b.out()
+    rows = []
+    for key, name, compare in [
+            ("eventLoop", "event loop, `Async.sleep(Duration.ZERO)` (continuations, as in the lab's JVMs)", True),
+            ("eventLoopWithoutContinuations", "event loop, fallback without the export (a virtual thread per task)", True),
+            ("virtualThreads", "two virtual threads, park/unpark", False),
+            ("platformThreads", "two platform threads, park/unpark", False)]:
+        if key not in scores:
+            continue
+        score, error = scores[key]
+        rows.append([name, f"{score:,.0f} ± {error:,.0f} ns", f"{python:,.0f} ns" if compare else "",
+                     ratio(python, score) if compare else ""])
+    b.table(["one switch", "Java (JMH)", "CPython asyncio", "CPython / Java"], rows)
+    reproduce(b, [("JMH", jmh_command[:4], None), ("asyncio", None, python_command)])
+
+
+def reproduce(b, commands):
+    b.out("<details><summary>Commands (from the project's root; <code>java</code> and <code>python3</code> as above)</summary>")
+    b.out()
+    for name, java, python in commands:
+        if java:
+            b.out(f"- {name}, Java: `{b.rel(java)}`")
+        if python:
+            b.out(f"- {name}, CPython: `{b.rel(python)}`")
+    b.out()
+    b.out("</details>")
+    b.out()
+
+
+SECTIONS = {"pools": pools, "sleepers": sleepers, "switch": switch}
+
+
+# ---------------------------------------------------------------- the machine
+
+def machine(b):
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        with open("/proc/meminfo") as info:
+            kb = int(info.readline().split()[1])
+            memory = f", {kb / 1024 / 1024:,.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    java = subprocess.run([b.java, "-version"], capture_output=True, text=True).stderr.splitlines()
+    python = subprocess.run([b.python, "-c", "import platform,sys; print(platform.python_implementation(), "
+                             "platform.python_version(), sys.executable)"], capture_output=True, text=True).stdout.strip()
+    return [
+        f"- Machine: {cpu}, {os.cpu_count()} CPUs{memory}; {platform.system()} {platform.release()}",
+        f"- Java: {java[1] if len(java) > 1 else java[0] if java else '?'} (`{b.java}`)",
+        f"- CPython: {python}",
+    ]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--java", default=os.path.join(os.environ["JAVA_HOME"], "bin", "java")
+                        if os.environ.get("JAVA_HOME") else "java")
+    parser.add_argument("--python", default=sys.executable)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per figure; the median is reported (default 3)")
+    parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections: " + ", ".join(SECTIONS))
+    parser.add_argument("--output", type=Path, default=ROOT / "build" / "bench" / "report.md")
+    args = parser.parse_args()
+    chosen = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = [name for name in chosen if name not in SECTIONS]
+    if unknown or not chosen:
+        parser.error(f"--only takes {', '.join(SECTIONS)} (got {args.only!r})")
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    if not JAR.is_file():
+        sys.exit(f"bench.py: {JAR} is missing: run ./lab build first")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+
+    b = Bench(args.java, args.python, args.rounds, args.output.parent)
+    started = time.monotonic()
+    for name in chosen:
+        print(f"bench: {name}", file=sys.stderr, flush=True)
+        SECTIONS[name](b)
+    minutes = (time.monotonic() - started) / 60
+    head = [
+        "# Concurrency Lab: benchmark report",
+        "",
+        f"Measured {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')} by `./lab bench"
+        + (f" --only {','.join(chosen)}" if chosen != list(SECTIONS) else "") + f"` in {minutes:,.1f} minutes.",
+        "",
+        *machine(b),
+        "",
+        "Ratios above 1 mean Java took less time. This machine's other work adds noise: compare figures "
+        "measured in one run, and rerun before trusting a small difference.",
+        "",
+    ]
+    args.output.write_text("\n".join(head + b.lines), encoding="utf-8")
+    print(f"bench: wrote {os.path.relpath(args.output, Path.cwd())}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
