@@ -38,7 +38,7 @@ public class SwitchBenchmark {
 
     static final int SWITCHES = 100_000;
 
-    /** The fallback hands over between threads, a hundred times slower: fewer switches keep its iterations short. */
+    /** The fallback hands over between virtual threads, several times slower: fewer switches keep its iterations short. */
     static final int FALLBACK_SWITCHES = 10_000;
 
     @Benchmark
