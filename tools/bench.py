@@ -91,6 +91,58 @@ def verdict(ok):
 
 # ---------------------------------------------------------------- sections
 
+def runners(b):
+    """Counting in processes, threads and under a simulated GIL, against CPython (issue 3)."""
+    b.out("## Runners: counting with processes and threads")
+    b.out()
+    b.out(f"Every worker counts to MAX_COUNT by adding 1 (each result checked). Medians of {b.rounds} rounds, "
+          "strategies and CPython interleaved; each run a fresh JVM or Python.")
+    b.out()
+    big = "4000000000"
+    commands, walls, starts = [], {}, []
+    strategies = ["sequential", "threads", "gil-threads", "processes"]
+    for _ in range(b.rounds):
+        for strategy in strategies:
+            command = b.lab("count", "--strategy", strategy, "--workers", "2", "--max-count", big, "--json")
+            run = b.json(command)
+            walls.setdefault(strategy, []).append(run["wallMillis"])
+            if strategy == "processes":
+                starts.extend(run["jvmStartMillis"])
+            if len(walls[strategy]) == 1:
+                commands.append((f"{strategy}, 2 x count(4e9)", command, None))
+    seq = statistics.median(walls["sequential"])
+    rows = []
+    for strategy in strategies:
+        value = statistics.median(walls[strategy])
+        goal = ""
+        if strategy == "threads":
+            goal = f"speed-up >= 1.8x on 2+ CPUs: {verdict(seq / value >= 1.8)}"
+        elif strategy == "gil-threads":
+            goal = f"<= 1.1x sequential: {verdict(value / seq <= 1.1)}"
+        rows.append([strategy, ms(value), f"{seq / value:,.2f}x", goal])
+    b.table(["2 workers x count(4,000,000,000), Java", "wall", "speed-up over sequential", "goal"], rows)
+    b.out(f"A child JVM, from spawn until it starts counting: median {ms(statistics.median(starts))} "
+          f"({len(starts)} children).")
+    b.out()
+
+    rows = []
+    for name, strategy, workers, max_count, goal in [
+            ("1 worker x count(1e8), sequential (fresh JVM: JIT warm-up included)", "sequential", "1", "100000000", 50),
+            ("the article's 4 processes x count(1e8)", "processes", "4", "100000000", None),
+            ("the article's 4 threads x count(1e8)", "threads", "4", "100000000", None)]:
+        java_command = b.lab("count", "--strategy", strategy, "--workers", workers, "--max-count", max_count, "--json")
+        python_command = b.cpython("count.py", "--strategy", strategy, "--workers", workers, "--max-count", max_count)
+        java, python = [], []
+        for _ in range(b.rounds):
+            java.append(b.json(java_command)["wallMillis"])
+            python.append(b.json(python_command)["wallMillis"])
+        j, p = statistics.median(java), statistics.median(python)
+        rows.append([name, ms(j), ms(p), ratio(p, j), f">= {goal}x: {verdict(p / j >= goal)}" if goal else ""])
+        commands.append((name, java_command, python_command))
+    b.table(["the same count", "Java", "CPython", "CPython / Java", "goal"], rows)
+    reproduce(b, commands)
+
+
 def pools(b):
     """Process pools against CPython's multiprocessing.Pool (issue 4)."""
     figures = [
@@ -242,7 +294,7 @@ def reproduce(b, commands):
     b.out()
 
 
-SECTIONS = {"pools": pools, "sleepers": sleepers, "switch": switch}
+SECTIONS = {"runners": runners, "pools": pools, "sleepers": sleepers, "switch": switch}
 
 
 # ---------------------------------------------------------------- the machine
