@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
         versionProvider = Main.Version.class,
         description = "Runs Concurrency Lab experiments from the command line.",
         subcommands = {Main.CountCommand.class, Main.MachineCommand.class, Main.StartupCostCommand.class,
-                Main.ReferenceCommand.class, Main.PoolCommand.class, Main.SleepersCommand.class,
+                Main.ReferenceCommand.class, Main.PoolCommand.class, Main.SleepersCommand.class, Main.CompareCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
@@ -206,6 +206,33 @@ public final class Main implements Callable<Integer> {
             ReferenceRuns runs = ReferenceRuns.measure();
             runs.write(output);
             System.out.println("wrote " + runs + " to " + output);
+            return 0;
+        }
+    }
+
+    @Command(name = "compare", mixinStandardHelpOptions = true,
+            description = {"Measures every strategy on CPU-bound work, I/O-bound work and many waiting tasks, as",
+                "speed-ups over one piece at a time (lesson 08's table), printing each as it completes.",
+                "With --output, writes them as JSON (ship the file as lib/src/main/resources"
+                        + concurrencylab.compare.Comparison.REFERENCE_RESOURCE + " for 1-CPU sessions)."})
+    static final class CompareCommand implements Callable<Integer> {
+        @Option(names = "--workers", defaultValue = "4", paramLabel = "N", description = "Workers (1 to 16; default ${DEFAULT-VALUE}).")
+        int workers;
+
+        @Option(names = "--no-cpython", description = "Leave CPython's counterparts out.")
+        boolean noCPython;
+
+        @Option(names = "--output", paramLabel = "FILE", description = "Also write the comparison as JSON here.")
+        java.nio.file.Path output;
+
+        @Override
+        public Integer call() {
+            concurrencylab.compare.Comparison comparison = concurrencylab.compare.Comparison.builder().workers(workers)
+                    .cpython(!noCPython).run();
+            comparison.guide().forEach(System.out::println);
+            if (output != null) {
+                System.out.println("wrote " + comparison + " to " + comparison.write(output));
+            }
             return 0;
         }
     }
