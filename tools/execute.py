@@ -85,11 +85,75 @@ def inject(nb, params):
     return tagged[0] + 1
 
 
+RIGHT, NOT_YET = "Right", "Not yet"
+
+
+def is_solution(path):
+    return "solutions" in Path(path).parts
+
+
+def add_wrong_answers(nb):
+    """After the last cell, each wrong answer the lesson names: its exercise cell, then the check again.
+
+    The check must say "Not yet" to every one of them; the kernel keeps the lesson's state, so
+    only these two cells run again.
+    """
+    wrong = nb.metadata.get("concurrency_lab", {}).get("wrong_answers", [])
+    if not wrong:
+        return
+    checks = [c for c in nb.cells if "check" in c.metadata.get("tags", [])]
+    if len(checks) != 1:
+        raise Failure(f"names wrong answers but has {len(checks)} cells tagged 'check' (needs exactly one)")
+    for n, answer in enumerate(wrong, 1):
+        why = answer.get("why", "")
+        source = answer["source"] if isinstance(answer["source"], str) else "".join(answer["source"])
+        nb.cells.append(nbformat.v4.new_code_cell(source, metadata={"tags": ["wrong-answer"], "why": why}))
+        nb.cells.append(nbformat.v4.new_code_cell(checks[0].source, metadata={"tags": ["wrong-answer-check"], "why": why,
+                                                                              "answer": source}))
+
+
+def verdict_of(cell):
+    text = ""
+    for out in cell.get("outputs", []):
+        data = out.get("data", {})
+        for part in (out.get("text", ""), data.get("text/plain", ""), data.get("text/html", "")):
+            text += "".join(part) if isinstance(part, list) else part
+    text = re.sub(r"<[^>]+>", "", text).strip().strip('"')
+    if text.startswith(RIGHT):
+        return RIGHT
+    if text.startswith(NOT_YET):
+        return NOT_YET
+    return text[:120] or "nothing"
+
+
+def check_verdicts(path, nb, injected):
+    """A lesson's check refuses its starting answer and every named wrong one; a solution's accepts."""
+    problems = []
+    expected = RIGHT if is_solution(path) else NOT_YET
+    for i, cell in enumerate(nb.cells):
+        tags = cell.metadata.get("tags", []) if cell.cell_type == "code" else []
+        if "check" in tags:
+            said = verdict_of(cell)
+            if said != expected:
+                what = "the worked solution" if expected == RIGHT else "the exercise's starting answer, which is wrong"
+                problems.append(f"{describe(nb, i, injected)} is the check: given {what}, it should say "
+                                f"\"{expected}...\" but said: {said}")
+        elif "wrong-answer-check" in tags:
+            said = verdict_of(cell)
+            if said != NOT_YET:
+                answer = " ".join(cell.metadata.get("answer", "").split())
+                problems.append(f"the check accepted a wrong answer ({cell.metadata.get('why')}): {answer[:100]} "
+                                f"-> {said}")
+    return problems
+
+
 def describe(nb, index, injected):
     """'cell 7 (code cell 4: first line)' in the notebook as stored (injected cell not counted)."""
     if index is None:
         return "before the first cell (the kernel did not start)"
     cell = nb.cells[index]
+    if "wrong-answer" in cell.metadata.get("tags", []) or "wrong-answer-check" in cell.metadata.get("tags", []):
+        return f"the harness's run of a wrong answer ({cell.metadata.get('why')}), cell {index + 1}"
     if injected is not None and index == injected:
         return f"the injected-parameters cell after cell {index}"
     stored = index + 1 - (1 if injected is not None and index > injected else 0)
@@ -138,6 +202,8 @@ def run(path, kernel, output, params_key, timeout):
     params = settings.get(params_key, {}) if params_key else {}
     injected = inject(nb, params)
     code_cells = sum(1 for c in nb.cells if c.cell_type == "code")
+    if params_key == "test_parameters":
+        add_wrong_answers(nb)
     started = time.monotonic()
     if code_cells:
         log_dir = ROOT / "build" / "test" / "kernel-logs"
@@ -174,20 +240,24 @@ def run(path, kernel, output, params_key, timeout):
                     target = output / path.name
                     target.parent.mkdir(parents=True, exist_ok=True)
                     nbformat.write(nb, target)
-    problems = check_outputs(nb, injected)
+    problems = check_outputs(nb, injected) + check_verdicts(path, nb, injected)
     if problems:
         raise Failure("\n      ".join(problems))
     return code_cells, time.monotonic() - started
 
 
 def self_test(kernel, timeout):
-    """The harness must catch a deliberate error and a cell that runs too long: else it tests nothing."""
+    """The harness must catch a deliberate error, a cell that runs too long and a check that accepts
+    wrong answers: else it tests nothing."""
     results = []
-    cases = [("deliberate-error.ipynb", "cell 3 (code cell 2", "failed"),
-             ("deliberate-timeout.ipynb", "cell 2 (code cell 2", "did not finish within")]
-    for name, where, what in cases:
+    cases = [("deliberate-error.ipynb", "cell 3 (code cell 2", "failed", None),
+             ("deliberate-timeout.ipynb", "cell 2 (code cell 2", "did not finish within", None),
+             # A check that says "Right" to the starting answer and to a named wrong one: both reported.
+             ("lenient-check.ipynb", "it should say \"Not yet...\"", "accepted a wrong answer (seven is wrong too)",
+              "test_parameters")]
+    for name, where, what, params_key in cases:
         try:
-            run(FIXTURES / name, kernel, None, None, min(timeout, 10))
+            run(FIXTURES / name, kernel, None, params_key, min(timeout, 10))
             results.append((name, "the harness let it pass"))
         except Failure as e:
             message = str(e)

@@ -209,7 +209,24 @@ def problems_of(path, nb, lesson_files):
             found.append(f"{rel}: needs exactly one code cell tagged 'parameters' (has {len(tagged)})")
         elif code.index(tagged[0]) != 1:
             found.append(f"{rel}: the 'parameters' cell must be the first code cell after the setup cell")
+    solution_of = nb.get("metadata", {}).get("concurrency_lab", {}).get("solution_of")
+    if solution_of:
+        found += solution_problems(rel, nb, path.parent.parent / solution_of)
     return found
+
+
+def solution_problems(rel, nb, lesson_path):
+    """A worked solution runs its lesson's check cell, unchanged, so the check it passes is the learner's."""
+    if not lesson_path.exists():
+        return [f"{rel}: is the solution of {lesson_path.name}, which does not exist"]
+    def check_cells(notebook):
+        return [source(c) for c in notebook["cells"] if c["cell_type"] == "code" and "check" in tags(c)]
+    mine, theirs = check_cells(nb), check_cells(load(lesson_path))
+    if len(mine) != 1 or len(theirs) != 1:
+        return [f"{rel}: it and {lesson_path.name} need exactly one cell tagged 'check' each (have {len(mine)} and {len(theirs)})"]
+    if mine[0] != theirs[0]:
+        return [f"{rel}: its check cell differs from {lesson_path.name}'s: copy the lesson's check unchanged"]
+    return []
 
 
 def cmd_check():
