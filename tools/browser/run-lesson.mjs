@@ -1,0 +1,264 @@
+// Runs one lesson in headless Chromium through the lab's running Jupyter server, as a learner
+// would: opens its page, inserts the test parameters after the `parameters` cell, clicks
+// Cell > Run All, waits for every code cell, then looks at what the page shows.
+// Started by tools/browser_check.py, which installs playwright-core into build/browser and
+// starts the server; progress goes to stderr, and the last line on stdout is the result as JSON:
+//   {"status": "pass"|"fail", "message", "codeCells", "charts", "screenshot", "seconds"}
+//
+//   node tools/browser/run-lesson.mjs --base http://127.0.0.1:8888 --token T --notebook 01-overview.ipynb \
+//     --chromium /usr/bin/chromium --modules build/browser/node_modules --screenshot out.png \
+//     [--parameters "SOURCE"] [--timeout 300] [--case lesson|error|no-chart]
+//
+// --case error inserts a cell that throws after the parameters; --case no-chart deletes the code
+// cells after the parameters and adds one that prints text. Both are edits in the page only:
+// the page never saves (autosave is off, and writes to /api/contents are refused).
+import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync'];
+const ADDED = ['injected-parameters', 'browser-self-test'];  // tags of the cells this script inserts
+
+function options(argv) {
+  const o = { timeout: '300', case: 'lesson' };
+  for (let i = 0; i < argv.length; i += 2) {
+    if (!argv[i].startsWith('--') || argv[i + 1] === undefined) throw new Error(`bad argument ${argv[i]}`);
+    o[argv[i].slice(2)] = argv[i + 1];
+  }
+  for (const need of ['base', 'token', 'notebook', 'chromium', 'modules', 'screenshot']) {
+    if (!o[need]) throw new Error(`--${need} is required`);
+  }
+  return o;
+}
+
+const started = Date.now();
+const say = (message) => process.stderr.write(`  .... browser: ${message}\n`);
+const seconds = () => ((Date.now() - started) / 1000).toFixed(0);
+
+class Failure extends Error {}
+
+// Everything the page shows about its code cells, read from the DOM (and the cell tags).
+// Runs in the page.
+function pageState(added) {
+  const nb = window.Jupyter.notebook;
+  const icon = document.querySelector('#kernel_indicator_icon');
+  let stored = 0, code = 0;
+  const cells = [];
+  nb.get_cells().forEach((cell) => {
+    const tags = (cell.metadata && cell.metadata.tags) || [];
+    const mine = tags.some((t) => added.includes(t));
+    if (!mine) stored += 1;
+    if (cell.cell_type !== 'code') return;
+    if (!mine) code += 1;
+    const el = cell.element[0];
+    const text = cell.get_text();
+    const first = (text.split('\n').find((l) => l.trim()) || '').trim().slice(0, 70);
+    const where = tags.includes('injected-parameters') ? `the injected-parameters cell after cell ${stored}`
+      : mine ? `the self-test cell after cell ${stored} (${first})`
+      : `cell ${stored} (code cell ${code}: ${first})`;
+    const prompt = (el.querySelector('.input_prompt') || {}).innerText || '';
+    const count = /\[\s*(\d+)\s*\]/.exec(prompt);
+    const texts = (selector) => [...el.querySelectorAll(selector)].map((e) => e.innerText.trim()).filter(Boolean);
+    cells.push({
+      where, mine,
+      empty: text.trim() === '',
+      count: count ? Number(count[1]) : null,
+      running: el.classList.contains('running') || /\[\s*\*\s*\]/.test(prompt),
+      errors: texts('.output_area .output_error'),
+      stderr: texts('.output_area .output_stderr'),
+      images: el.querySelectorAll('.output_area img[src^="data:image/png"]').length,
+    });
+  });
+  const info = nb.kernel && nb.kernel.info_reply;
+  return { kernel: icon ? icon.className : '', ready: !!(info && Object.keys(info).length), cells };
+}
+
+function firstLines(text, n = 4) {
+  return text.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, n).join(' | ').slice(0, 400);
+}
+
+// What the page shows as an error: an error output, or stderr that names an exception or error.
+function errorShown(cell) {
+  if (cell.errors.length) return firstLines(cell.errors[0]);
+  const bad = cell.stderr.find((t) => /Exception|Error:/.test(t));
+  return bad ? firstLines(bad) : null;
+}
+
+async function waitFor(page, predicate, arg, timeoutMs) {
+  try {
+    await page.waitForFunction(predicate, arg, { timeout: timeoutMs, polling: 250 });
+    return true;
+  } catch (e) {
+    if (e.name === 'TimeoutError') return false;
+    throw e;
+  }
+}
+
+async function runLesson(page, o) {
+  const url = `${o.base}/notebooks/${o.notebook.split('/').map(encodeURIComponent).join('/')}?token=${o.token}`;
+  say(`opening ${o.base}/notebooks/${o.notebook}`);
+  const response = await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60000 });
+  if (!response || !response.ok()) throw new Failure(`the page ${o.notebook} answered HTTP ${response && response.status()}`);
+  const loaded = await waitFor(page,
+    () => !!(window.Jupyter && window.Jupyter.notebook && window.Jupyter.notebook._fully_loaded), null, 60000);
+  if (!loaded) {
+    const found = await page.evaluate(() => {
+      if (document.querySelector('.jp-LabShell')) return 'JupyterLab';
+      if (document.querySelector('.jp-NotebookPanel, #main.jp-NotebookApp, .jp-Notebook')) return 'Notebook 7';
+      return `a page titled "${document.title}"`;
+    });
+    throw new Failure(`the page shows ${found}, not the classic Notebook 6 front end this check drives (no Jupyter.notebook within 60 s)`);
+  }
+  // The run edits the page; it must never be written back to notebooks/.
+  await page.evaluate(() => window.Jupyter.notebook.set_autosave_interval(0));
+
+  say('waiting for the kernel');
+  const ready = () => {
+    const nb = window.Jupyter.notebook, icon = document.querySelector('#kernel_indicator_icon');
+    return !!(nb.kernel && nb.kernel.info_reply && Object.keys(nb.kernel.info_reply).length
+      && icon && icon.className === 'kernel_idle_icon');
+  };
+  if (!await waitFor(page, ready, null, 60000)) {
+    say('the kernel did not answer within 60 s; restarting it once, as a learner would');
+    await page.evaluate(() => window.Jupyter.notebook.kernel.restart());
+    if (!await waitFor(page, ready, null, 60000)) {
+      throw new Failure('the kernel did not become ready within 60 s, nor 60 s after a restart');
+    }
+  }
+
+  const edit = await page.evaluate(({ parameters, testCase }) => {
+    const nb = window.Jupyter.notebook;
+    const cells = nb.get_cells();
+    let at = cells.findIndex((c) => ((c.metadata && c.metadata.tags) || []).includes('parameters'));
+    const insert = (index, text, tag) => {
+      const cell = nb.insert_cell_below('code', index);
+      cell.set_text(text);
+      cell.metadata.tags = [tag];
+      return index + 1;
+    };
+    if (parameters) {
+      if (at < 0) return 'the notebook has test parameters but no cell tagged parameters';
+      at = insert(at, parameters, 'injected-parameters');
+    } else if (at < 0) {
+      at = cells.findIndex((c) => c.cell_type === 'code');
+    }
+    if (testCase === 'error') {
+      insert(at, 'throw new RuntimeException("boom");', 'browser-self-test');
+    } else if (testCase === 'no-chart') {
+      const later = nb.get_cells().map((c, i) => [c, i]).filter(([c, i]) => i > at && c.cell_type === 'code').map(([, i]) => i);
+      nb.delete_cells(later);
+      insert(at, 'System.out.println("no chart in this run");', 'browser-self-test');
+    }
+    return null;
+  }, { parameters: o.parameters || '', testCase: o.case });
+  if (edit) throw new Failure(edit);
+
+  say('Cell > Run All');
+  await page.click('#celllink');
+  await page.click('#run_all_cells > a');
+
+  const limit = Number(o.timeout) * 1000;
+  const runStart = Date.now();
+  let state, settled = 0, lastDone = -1, lastSaid = Date.now();
+  for (;;) {
+    state = await page.evaluate(pageState, ADDED);
+    const code = state.cells.filter((c) => !c.empty);
+    const done = code.filter((c) => c.count !== null && !c.running).length;
+    const running = code.some((c) => c.running);
+    if (state.kernel === 'kernel_dead_icon') throw new Failure('the kernel died during the run');
+    // Finished: nothing runs, the kernel is idle, and every cell ran or an error stopped the run.
+    const finished = !running && state.kernel === 'kernel_idle_icon'
+      && (done === code.length || code.some((c) => errorShown(c)));
+    settled = finished ? settled + 1 : 0;
+    if (settled >= 3) break;
+    if (done !== lastDone && (Date.now() - lastSaid > 5000 || done === code.length)) {
+      say(`${done} of ${code.length} code cells done (${((Date.now() - runStart) / 1000).toFixed(0)} s)`);
+      lastDone = done;
+      lastSaid = Date.now();
+    }
+    if (Date.now() - runStart > limit) {
+      const stuck = code.find((c) => c.running) || code.find((c) => c.count === null);
+      throw new Failure(`${stuck ? stuck.where : 'a code cell'} had not finished after ${o.timeout} s `
+        + `(${done} of ${code.length} code cells done)`);
+    }
+    await page.waitForTimeout(250);
+  }
+  return state;
+}
+
+function verdict(state) {
+  const code = state.cells.filter((c) => !c.empty);
+  const codeCells = code.filter((c) => !c.mine).length;
+  const charts = code.reduce((n, c) => n + c.images, 0);
+  const failing = code.find((c) => errorShown(c));
+  if (failing) return { status: 'fail', message: `${failing.where} shows an error: ${errorShown(failing)}`, codeCells, charts };
+  const missed = code.find((c) => c.count === null);
+  if (missed) return { status: 'fail', message: `${missed.where} did not run (no execution count)`, codeCells, charts };
+  if (!charts) {
+    return { status: 'fail', codeCells, charts,
+      message: `no chart appeared: no output shows an <img> with a data:image/png source (${codeCells} code cells ran)` };
+  }
+  return { status: 'pass', message: `${codeCells} code cells, ${charts} chart(s)`, codeCells, charts };
+}
+
+async function screenshot(page, path) {
+  // Notebook 6 scrolls inside #site, so a full-page shot needs the page to grow to its content.
+  await page.addStyleTag({ content: `html, body { height: auto !important; overflow: visible !important; }
+    #site { height: auto !important; overflow: visible !important; }` }).catch(() => {});
+  mkdirSync(dirname(path), { recursive: true });
+  await page.screenshot({ path, fullPage: true, timeout: 60000 });
+}
+
+async function main() {
+  const o = options(process.argv.slice(2));
+  o.screenshot = resolve(o.screenshot);
+  const require = createRequire(resolve(o.modules, 'noop.js'));
+  const { chromium } = require('playwright-core');
+  let browser, result;
+  try {
+    say(`launching ${o.chromium} headless`);
+    browser = await chromium.launch({ executablePath: o.chromium, headless: true, args: CHROMIUM_ARGS, timeout: 60000 });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const refused = [];
+    await context.route('**/api/contents/**', (route) => {
+      const method = route.request().method();
+      if (['PUT', 'POST', 'PATCH', 'DELETE'].includes(method)) {
+        refused.push(`${method} ${new URL(route.request().url()).pathname}`);
+        return route.abort();
+      }
+      return route.continue();
+    });
+    const page = await context.newPage();
+    page.on('dialog', (dialog) => dialog.dismiss().catch(() => {}));
+    page.on('pageerror', (e) => say(`page error: ${String(e.message || e).split('\n')[0]}`));
+    try {
+      const state = await runLesson(page, o);
+      result = verdict(state);
+    } catch (e) {
+      if (!(e instanceof Failure)) throw e;
+      result = { status: 'fail', message: e.message, codeCells: 0, charts: 0 };
+    }
+    if (refused.length) say(`refused the page's writes: ${refused.join(', ')}`);
+    try {
+      await screenshot(page, o.screenshot);
+    } catch (e) {
+      say(`no screenshot: ${String(e.message || e).split('\n')[0]}`);
+    }
+  } catch (e) {
+    result = { status: 'fail', message: `the browser run itself failed: ${String(e.message || e).split('\n')[0]}`,
+      codeCells: 0, charts: 0 };
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+  }
+  result.screenshot = o.screenshot;
+  result.seconds = Number(seconds());
+  say(`${result.status} after ${result.seconds} s: ${result.message}`);
+  process.stdout.write(JSON.stringify(result) + '\n');
+  process.exitCode = result.status === 'pass' ? 0 : 1;
+}
+
+main().catch((e) => {
+  process.stdout.write(JSON.stringify({ status: 'fail', message: `run-lesson.mjs: ${e.message}` }) + '\n');
+  process.exitCode = 1;
+});
