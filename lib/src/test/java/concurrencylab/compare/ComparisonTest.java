@@ -85,8 +85,27 @@ class ComparisonTest {
     void theGuideHasALinePerKindOfWorkDrawnFromTheRows() {
         List<String> guide = small.guide();
         assertThat(guide).hasSize(3);
-        assertThat(guide.get(0)).startsWith("CPU-bound (Java): best ");
+        assertThat(guide.get(0)).startsWith("CPU-bound (Java): ");
         assertThat(guide.get(2)).startsWith("many waiting tasks (Java): best ").contains("event loop");
+    }
+
+    @Test
+    void theGuideNamesTheBestAndThoseThatDidNotHelp() throws Exception {
+        String json = """
+                {"machine": "2 CPUs", "date": "2026-11-25", "rows": [
+                  {"workload": "CPU_BOUND", "strategy": "sequential", "runtime": "Java 25", "work": "w", "wallMillis": 1000, "baselineMillis": 1000},
+                  {"workload": "CPU_BOUND", "strategy": "threads", "runtime": "Java 25", "work": "w", "wallMillis": 500, "baselineMillis": 1000},
+                  {"workload": "CPU_BOUND", "strategy": "thread pool", "runtime": "Java 25", "work": "w", "wallMillis": 550, "baselineMillis": 1000},
+                  {"workload": "CPU_BOUND", "strategy": "threads under a GIL", "runtime": "Java 25", "work": "w", "wallMillis": 1000, "baselineMillis": 1000},
+                  {"workload": "CPU_BOUND", "strategy": "processes", "runtime": "CPython 3.11", "work": "w", "wallMillis": 520, "baselineMillis": 1000},
+                  {"workload": "IO_BOUND", "strategy": "sequential", "runtime": "Java 25", "work": "w", "wallMillis": 400, "baselineMillis": 400},
+                  {"workload": "IO_BOUND", "strategy": "threads", "runtime": "Java 25", "work": "w", "wallMillis": 390, "baselineMillis": 400}
+                ]}""";
+        Comparison made = Comparison.fromJson(new ObjectMapper().readTree(json));
+        assertThat(made.guide()).containsExactly(
+                "CPU-bound (Java): best threads 2.00x, thread pool 1.82x; not faster than one at a time: threads under a GIL 1.00x;"
+                        + " CPython's best: processes 1.92x",
+                "I/O-bound (Java): nothing beat one piece at a time");
     }
 
     @Test
