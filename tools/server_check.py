@@ -4,9 +4,10 @@ reads the URL it prints, asks the server for its kernels, opens a lesson the way
 does (a session on the notebook, then the kernel's websocket), runs the lesson's code cells
 with its test parameters, and stops the server, checking that no kernel outlives it.
 
-    python3 tools/server_check.py [--notebook notebooks/01-overview.ipynb]
+    python3 tools/server_check.py [--notebook notebooks/01-overview.ipynb] [--ui lab|notebook|all]
 
-Prints one PASS or FAIL line and exits 0 or 1.
+By default it does so for each front end installed (JupyterLab, the Notebook page), one server
+after the other. Prints one PASS or FAIL line for each and exits 0, or 1 if any failed.
 """
 import argparse
 import asyncio
@@ -43,9 +44,9 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_lab(port, log):
+def start_lab(port, log, ui=None):
     env = dict(os.environ, DISPLAY="")
-    proc = subprocess.Popen([str(ROOT / "lab"), "open", "--no-browser", "--port", str(port)],
+    proc = subprocess.Popen([str(ROOT / "lab"), "open", "--no-browser", "--port", str(port)] + (["--ui", ui] if ui else []),
                             stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     deadline = time.monotonic() + 240
     url = None
@@ -128,21 +129,37 @@ async def run_cells(port, token, kernel_id, cells):
     return mimes
 
 
+def command_lines():
+    """{pid: command line} of every process: from /proc where there is one (a minimal Linux
+    has no ps), from ps elsewhere (macOS)."""
+    if os.path.isdir("/proc/self"):
+        lines = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/cmdline", "rb") as f:
+                        lines[int(entry)] = f.read().replace(b"\0", b" ").decode(errors="replace")
+                except OSError:
+                    continue
+        return lines
+    out = subprocess.run(["ps", "-eo", "pid=,args="], capture_output=True, text=True).stdout
+    return {int(l.split(None, 1)[0]): l.split(None, 1)[-1] for l in out.splitlines() if l.strip()}
+
+
 def kernel_pids():
     """Processes started as kernels of the lab's Jupyter: their argv names a connection file
     in the lab's runtime folder, whichever kernel (IJava, JJava, rapaio) they are."""
-    out = subprocess.run(["ps", "-eo", "pid=,args="], capture_output=True, text=True).stdout
     runtime = str(ROOT / "build" / "jupyter" / "runtime") + os.sep + "kernel-"
-    return {int(l.split()[0]) for l in out.splitlines() if runtime in l}
+    return {pid for pid, line in command_lines().items() if runtime in line}
 
 
-def check(notebook):
+def check(notebook, ui=None):
     port = free_port()
     log_path = ROOT / "build" / "test" / "server.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     before = kernel_pids()
     with open(log_path, "w") as log:
-        proc, url, token = start_lab(port, log)
+        proc, url, token = start_lab(port, log, ui)
         try:
             specs = api(port, token, "GET", "/api/kernelspecs")
             if "java" not in specs.get("kernelspecs", {}):
@@ -179,18 +196,37 @@ def check(notebook):
     return url, mimes
 
 
+UIS = {"lab": ("jupyterlab", "JupyterLab"), "notebook": ("notebook", "the Notebook page")}
+
+
+def installed_uis():
+    """The front ends this Python can serve, as ./lab --ui names them: JupyterLab, the Notebook, or both."""
+    import importlib.util
+    return [ui for ui, (module, _) in UIS.items() if importlib.util.find_spec(module)]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--notebook", type=Path, default=ROOT / "notebooks" / "01-overview.ipynb")
+    parser.add_argument("--ui", choices=["lab", "notebook", "all"], default="all",
+                        help="the front end whose server ./lab starts (default: each one installed)")
     args = parser.parse_args()
-    try:
-        url, mimes = check(args.notebook.resolve())
-    except (Problem, OSError) as e:
-        print(f"  FAIL ./lab serving {args.notebook.name}: {e} (server log: build/test/server.log)")
+    uis = installed_uis() if args.ui == "all" else [args.ui]
+    if not uis:
+        print("  FAIL ./lab serving: this Python has neither jupyterlab nor notebook")
         return 1
-    print(f"  PASS ./lab served {url.split('?')[0]}, listed the java kernel and ran {args.notebook.name} "
-          f"through it ({', '.join(sorted(mimes))})")
-    return 0
+    failed = 0
+    for ui in uis:
+        try:
+            url, mimes = check(args.notebook.resolve(), ui)
+        except (Problem, OSError) as e:
+            print(f"  FAIL ./lab --ui {ui} serving {args.notebook.name} ({UIS[ui][1]}): {e} "
+                  "(server log: build/test/server.log)", flush=True)
+            failed += 1
+            continue
+        print(f"  PASS ./lab --ui {ui} served {url.split('?')[0]} ({UIS[ui][1]}), listed the java kernel and ran "
+              f"{args.notebook.name} through it ({', '.join(sorted(mimes))})", flush=True)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
