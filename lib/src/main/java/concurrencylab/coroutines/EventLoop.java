@@ -16,9 +16,11 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.jfree.chart.JFreeChart;
@@ -62,6 +64,7 @@ public final class EventLoop {
     private final Set<AsyncTask<?>> alive = new LinkedHashSet<>();
     private final List<Step> steps = new ArrayList<>();
     private ExecutorService offLoop;
+    private final Set<Thread> blockingThreads = ConcurrentHashMap.newKeySet();
     private volatile Thread thread;
     private long timerSequence;
     private long stepCount;
@@ -280,7 +283,14 @@ public final class EventLoop {
 
     synchronized ExecutorService offLoop() {
         if (offLoop == null) {
-            offLoop = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("event-loop-blocking-", 1).factory());
+            ThreadFactory named = Thread.ofPlatform().daemon().name("event-loop-blocking-", 1).factory();
+            // Remembered so that shutdown can join them: an executor is terminated once its tasks
+            // have returned, a moment before their threads have ended.
+            offLoop = Executors.newThreadPerTaskExecutor(task -> {
+                Thread thread = named.newThread(task);
+                blockingThreads.add(thread);
+                return thread;
+            });
         }
         return offLoop;
     }
@@ -383,11 +393,22 @@ public final class EventLoop {
         ExecutorService blocking;
         synchronized (this) {
             blocking = offLoop;
+            offLoop = null;
         }
         if (blocking != null) {
             blocking.shutdownNow();
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SHUTDOWN_MILLIS);
             try {
                 blocking.awaitTermination(SHUTDOWN_MILLIS, TimeUnit.MILLISECONDS);
+                for (Thread thread : List.copyOf(blockingThreads)) {
+                    long left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime());
+                    if (left > 0) {
+                        thread.join(left);
+                    }
+                    if (!thread.isAlive()) {
+                        blockingThreads.remove(thread);
+                    }
+                }
             } catch (InterruptedException e) {
                 interrupted = true;
             }
