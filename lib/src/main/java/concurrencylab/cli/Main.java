@@ -12,6 +12,7 @@ import concurrencylab.runners.Run;
 import concurrencylab.runners.Runner;
 import concurrencylab.runners.Strategy;
 import concurrencylab.runners.Task;
+import concurrencylab.workloads.Load;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Option;
         description = "Runs Concurrency Lab experiments from the command line.",
         subcommands = {Main.CountCommand.class, Main.MachineCommand.class, Main.StartupCostCommand.class,
                 Main.ReferenceCommand.class, Main.PoolCommand.class, Main.SleepersCommand.class, Main.CompareCommand.class,
-                CommandLine.HelpCommand.class})
+                Main.LoadCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -273,6 +274,43 @@ public final class Main implements Callable<Integer> {
         public Integer call() throws Exception {
             StartupCost cost = StartupCost.measure(threads, jvms);
             System.out.println(json ? JSON.writeValueAsString(cost) : cost.toString());
+            return 0;
+        }
+    }
+
+    @Command(name = "load", mixinStandardHelpOptions = true,
+            description = {"Keeps CPUs busy, one counting thread each, until standard input closes (or for --seconds):",
+                    "a busy machine to run a lesson against. ./lab test runs every exercise's check under it."})
+    static final class LoadCommand implements Callable<Integer> {
+        @Option(names = "--threads", paramLabel = "N",
+                description = "CPUs to keep busy, 1 to 1024 (default: all of them).")
+        Integer threads;
+
+        @Option(names = "--seconds", paramLabel = "S",
+                description = "Stop after S seconds, 0.1 to 86400 (default: when standard input closes).")
+        Double seconds;
+
+        @Override
+        public Integer call() throws Exception {
+            int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+            if (seconds != null && !(seconds >= 0.1 && seconds <= 86_400)) {
+                throw new IllegalArgumentException("--seconds must be from 0.1 to 86400, not " + seconds);
+            }
+            long increments;
+            try (Load load = Load.start(n)) {
+                System.out.println("load: " + n + " thread(s) counting "
+                        + (seconds == null ? "until standard input closes" : "for " + seconds + " s"));
+                System.out.flush();
+                if (seconds != null) {
+                    Thread.sleep(Math.round(seconds * 1000));
+                } else {
+                    while (System.in.read() != -1) {
+                        // only the end of input matters
+                    }
+                }
+                increments = load.increments();
+            }
+            System.out.println("load: stopped after " + increments + " increments");
             return 0;
         }
     }

@@ -149,4 +149,21 @@ class MainTest {
         assertThat(status).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("count", "machine", "startup-cost", "pool");
     }
+
+    @Test
+    void loadForASetTimeKeepsCpusBusyAndSaysHowMuchItCounted() {
+        int status = Main.run("load", "--threads", "1", "--seconds", "0.2");
+
+        assertThat(status).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("load: 1 thread(s) counting for 0.2 s")
+                .containsPattern("load: stopped after [1-9][0-9]* increments");
+    }
+
+    @Test
+    void loadRefusesASecondsValueOutOfRangeNamingIt() {
+        int status = Main.run("load", "--seconds", "0");
+
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--seconds must be from 0.1 to 86400");
+    }
 }
