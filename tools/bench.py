@@ -28,8 +28,9 @@ CPYTHON = ROOT / "lib" / "src" / "main" / "resources" / "concurrencylab" / "cpyt
 
 
 class Bench:
-    def __init__(self, java, python, rounds, build):
+    def __init__(self, java, python, rounds, build, jupyter_python=None):
         self.java, self.python, self.rounds, self.build = java, python, rounds, build
+        self.jupyter_python = jupyter_python
         self.lines = []
 
     # ---- running
@@ -281,6 +282,34 @@ def switch(b):
     reproduce(b, [("JMH", jmh_command[:4], None), ("asyncio", None, python_command)])
 
 
+def lessons(b):
+    """Every lesson at its default parameters on one CPU, as on Binder: time and peak memory (issue 11)."""
+    if not b.jupyter_python:
+        sys.exit("bench.py: the lessons section needs --jupyter-python, the Python of the lab's Jupyter (./lab bench passes it)")
+    report = b.build / "lessons.json"
+    command = [b.jupyter_python, ROOT / "tools" / "execute.py", "--kernel", "java", "--binder", "--report", report,
+               "--output", b.build / "lessons", ROOT / "notebooks"]
+    b.run(command, timeout=3600)
+    measured = json.loads(report.read_text())
+    limit = measured["memory_limit_mib"]
+    b.out("## Each lesson on one CPU, as on Binder")
+    b.out()
+    b.out("Every lesson executed with its default parameters through the lab's kernel, the kernel and everything "
+          "it starts pinned to one CPU (the JVMs see one processor, as on Binder), their resident memory summed "
+          "and sampled every 100 ms. One run each, first calls in a fresh kernel. PRODUCT.md's bar: about a minute, "
+          f"and under {limit:,} MiB (Binder's limit is 2 GB); `./lab test` fails a lesson over the memory limit.")
+    b.out()
+    rows = []
+    for lesson in measured["lessons"]:
+        rows.append([lesson["notebook"], f"{lesson['seconds']:,.0f} s", verdict(lesson["seconds"] <= 60),
+                     f"{lesson['peak_mib']:,} MiB ({lesson['processes']} processes)", verdict(lesson["peak_mib"] <= limit)])
+    total = sum(lesson["seconds"] for lesson in measured["lessons"])
+    rows.append(["all lessons", f"{total:,.0f} s", "", "", ""])
+    b.table(["lesson", "time, one CPU", "about a minute (<= 60 s)", "peak memory, kernel and children",
+             f"under {limit:,} MiB"], rows)
+    reproduce(b, [("lessons (the lab's Jupyter and kernel, set up by ./lab)", ["./lab", "bench", "--only", "lessons"], None)])
+
+
 def reproduce(b, commands):
     b.out("<details><summary>Commands (from the project's root; <code>java</code> and <code>python3</code> as above)</summary>")
     b.out()
@@ -294,7 +323,7 @@ def reproduce(b, commands):
     b.out()
 
 
-SECTIONS = {"runners": runners, "pools": pools, "sleepers": sleepers, "switch": switch}
+SECTIONS = {"runners": runners, "pools": pools, "sleepers": sleepers, "switch": switch, "lessons": lessons}
 
 
 # ---------------------------------------------------------------- the machine
@@ -331,6 +360,7 @@ def main():
     parser.add_argument("--java", default=os.path.join(os.environ["JAVA_HOME"], "bin", "java")
                         if os.environ.get("JAVA_HOME") else "java")
     parser.add_argument("--python", default=sys.executable)
+    parser.add_argument("--jupyter-python", help="the Python of the lab's Jupyter, for the lessons section")
     parser.add_argument("--rounds", type=int, default=3, help="rounds per figure; the median is reported (default 3)")
     parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections: " + ", ".join(SECTIONS))
     parser.add_argument("--output", type=Path, default=ROOT / "build" / "bench" / "report.md")
@@ -345,7 +375,7 @@ def main():
         sys.exit(f"bench.py: {JAR} is missing: run ./lab build first")
     args.output.parent.mkdir(parents=True, exist_ok=True)
 
-    b = Bench(args.java, args.python, args.rounds, args.output.parent)
+    b = Bench(args.java, args.python, args.rounds, args.output.parent, args.jupyter_python)
     started = time.monotonic()
     for name in chosen:
         print(f"bench: {name}", file=sys.stderr, flush=True)

@@ -8,12 +8,28 @@ error or timeout, naming the notebook and the cell; and cells tagged `expect-ima
 `expect-html` must have produced an image/png or text/html output. Executed copies are
 written to --output.
 
+With --under-load, each notebook's exercise checks run once more, in the same kernel, while a
+load generator of the lab's own (`java -jar lib/target/concurrency-lab.jar load`) keeps every
+CPU busy: the starting answer and each named wrong answer must still get "Not yet", a worked
+solution still "Right". A verdict that flips fails the notebook's "under load" line.
+
+With --binder, each lesson runs as on Binder: its default parameters, this process and the
+kernel it starts pinned to one CPU (so the JVMs see one processor), and the resident memory
+of the kernel and every process it starts sampled while the lesson runs; more than
+--memory-limit MiB (1536, under Binder's 2 GB) fails the lesson, naming the cell. --report
+writes each lesson's time and peak memory as JSON (for ./lab bench).
+
     python3 tools/execute.py --kernel java --output build/test/notebooks notebooks/
+    python3 tools/execute.py --kernel java --under-load --java /path/to/java notebooks/ notebooks/solutions/
+    python3 tools/execute.py --kernel java --binder --report build/test/binder.json notebooks/
 """
 import argparse
 import json
+import os
 import re
+import subprocess
 import sys
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -45,14 +61,117 @@ class Failure(Exception):
     """A notebook failed; the message names the cell."""
 
 
+JAR = ROOT / "lib" / "target" / "concurrency-lab.jar"
+
+
+class LoadGenerator:
+    """The lab's own load (`concurrency-lab.jar load`): one counting thread per CPU, until its
+    standard input closes, which also happens if this process dies."""
+
+    def __init__(self, java):
+        self.java = java
+        self.proc = None
+
+    def start(self):
+        if self.proc is not None:
+            return
+        if not self.java:
+            raise Failure("--under-load needs --java, the JDK that runs the load generator")
+        self.proc = subprocess.Popen([self.java, "-XX:TieredStopAtLevel=4", "-jar", str(JAR), "load"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     text=True, start_new_session=True)
+        line = self.proc.stdout.readline().strip()
+        if not line.startswith("load:"):
+            self.stop()
+            raise Failure(f"the load generator did not start: {line or 'it printed nothing'}")
+        self.said = line
+
+    def stop(self):
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        try:
+            proc.stdin.close()
+            proc.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+
+
 class TrackingClient(NotebookClient):
-    """Remembers which cell is running, so that a failure can name it."""
+    """Remembers which cell is running, so that a failure can name it; starts the load
+    generator for the cells marked under_load, and stops it for the others."""
 
     current = None
+    load = None
 
     async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
         self.current = cell_index
+        if self.load is not None:
+            if cell.metadata.get("under_load"):
+                self.load.start()
+            else:
+                self.load.stop()
         return await super().async_execute_cell(cell, cell_index, *args, **kwargs)
+
+
+def kernel_pid(client):
+    """The kernel process's pid, once nbclient has started it (jupyter_client 7 and 8)."""
+    km = getattr(client, "km", None)
+    provisioner = getattr(km, "provisioner", None)
+    process = getattr(provisioner, "process", None) or getattr(km, "kernel", None)
+    return getattr(process, "pid", None)
+
+
+def tree_rss(pid):
+    """Resident memory (bytes) of a process and all its descendants, and how many there are."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    total, count, todo = 0, 0, [pid]
+    page = os.sysconf("SC_PAGE_SIZE")
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/statm") as f:
+                total += int(f.read().split()[1]) * page
+            count += 1
+        except (OSError, ValueError, IndexError):
+            pass
+        todo.extend(children.get(p, []))
+    return total, count
+
+
+class MemoryWatch(threading.Thread):
+    """Samples the kernel's process tree every 100 ms; remembers the peak and the cell then running."""
+
+    def __init__(self, client):
+        super().__init__(daemon=True, name="memory-watch")
+        self.client = client
+        self.peak = 0
+        self.processes = 0
+        self.cell = None
+        self.stopped = threading.Event()
+
+    def run(self):
+        while not self.stopped.wait(0.1):
+            pid = kernel_pid(self.client)
+            if pid is None:
+                continue
+            rss, count = tree_rss(pid)
+            if rss > self.peak:
+                self.peak, self.processes, self.cell = rss, count, self.client.current
+
+    def stop(self):
+        self.stopped.set()
+        self.join(timeout=5)
 
 
 def java_literal(value):
@@ -112,6 +231,42 @@ def add_wrong_answers(nb):
                                                                               "answer": source}))
 
 
+def add_under_load(path, nb):
+    """After everything else: the exercise as it stands (a lesson's starting answer, or a worked
+    solution), then each named wrong answer, each followed by the check, to run while the load
+    generator keeps every CPU busy. They must get the same verdicts as on a quiet machine."""
+    exercises = [c for c in nb.cells if "exercise" in c.metadata.get("tags", [])]
+    checks = [c for c in nb.cells if "check" in c.metadata.get("tags", [])]
+    if not checks:
+        return 0
+    if len(checks) != 1 or len(exercises) != 1:
+        raise Failure(f"has {len(exercises)} cells tagged 'exercise' and {len(checks)} tagged 'check' (needs one of each)")
+    solution = is_solution(path)
+    answers = [(exercises[0].source, "the worked solution" if solution else "the starting answer",
+                RIGHT if solution else NOT_YET)]
+    if not solution:
+        for answer in nb.metadata.get("concurrency_lab", {}).get("wrong_answers", []):
+            source = answer["source"] if isinstance(answer["source"], str) else "".join(answer["source"])
+            answers.append((source, f"the wrong answer ({answer.get('why', '')})", NOT_YET))
+    for source, what, expected in answers:
+        nb.cells.append(nbformat.v4.new_code_cell(source, metadata={"tags": ["under-load-answer"], "under_load": True,
+                                                                    "why": what}))
+        nb.cells.append(nbformat.v4.new_code_cell(checks[0].source, metadata={
+            "tags": ["under-load-check"], "under_load": True, "why": what, "expect": expected}))
+    return len(answers)
+
+
+def under_load_problems(nb):
+    problems = []
+    for cell in nb.cells:
+        if "under-load-check" in cell.metadata.get("tags", []):
+            said = verdict_of(cell)
+            if said != cell.metadata["expect"]:
+                problems.append(f"given {cell.metadata['why']}, the check said \"{said}\" with every CPU busy, "
+                                f"and should say \"{cell.metadata['expect']}...\" as on a quiet machine")
+    return problems
+
+
 def verdict_of(cell):
     text = ""
     for out in cell.get("outputs", []):
@@ -152,6 +307,8 @@ def describe(nb, index, injected):
     if index is None:
         return "before the first cell (the kernel did not start)"
     cell = nb.cells[index]
+    if cell.metadata.get("under_load"):
+        return f"the harness's run of the check under load ({cell.metadata.get('why')}), cell {index + 1}"
     if "wrong-answer" in cell.metadata.get("tags", []) or "wrong-answer-check" in cell.metadata.get("tags", []):
         return f"the harness's run of a wrong answer ({cell.metadata.get('why')}), cell {index + 1}"
     if injected is not None and index == injected:
@@ -196,7 +353,19 @@ def check_outputs(nb, injected):
     return problems
 
 
-def run(path, kernel, output, params_key, timeout):
+class Result:
+    """What one notebook's run found: its code cells, seconds, and (when asked for) the checks
+    under load and the peak memory."""
+
+    def __init__(self, code_cells, seconds):
+        self.code_cells, self.seconds = code_cells, seconds
+        self.load_answers = 0
+        self.load_problems = []
+        self.peak = self.processes = 0
+        self.peak_cell = None
+
+
+def run(path, kernel, output, params_key, timeout, load=None, memory_limit=None):
     nb = nbformat.read(path, as_version=4)
     settings = nb.metadata.get("concurrency_lab", {})
     params = settings.get(params_key, {}) if params_key else {}
@@ -204,7 +373,9 @@ def run(path, kernel, output, params_key, timeout):
     code_cells = sum(1 for c in nb.cells if c.cell_type == "code")
     if params_key == "test_parameters":
         add_wrong_answers(nb)
+    load_answers = add_under_load(path, nb) if load is not None else 0
     started = time.monotonic()
+    watch = None
     if code_cells:
         log_dir = ROOT / "build" / "test" / "kernel-logs"
         log_dir.mkdir(parents=True, exist_ok=True)
@@ -213,6 +384,10 @@ def run(path, kernel, output, params_key, timeout):
             client = TrackingClient(nb, kernel_name=kernel, timeout=settings.get("cell_timeout", timeout),
                                     startup_timeout=STARTUP_TIMEOUT, allow_errors=False, record_timing=True,
                                     resources={"metadata": {"path": str(path.parent)}})
+            client.load = load
+            if memory_limit is not None:
+                watch = MemoryWatch(client)
+                watch.start()
             try:
                 with open(log_path, "a" if attempt > 1 else "w") as log:
                     # The kernel's own log goes to a file; its tail is shown when something fails.
@@ -236,20 +411,42 @@ def run(path, kernel, output, params_key, timeout):
                     continue
                 raise Failure(f"the '{kernel}' kernel did not start or answer: {e}" + log_tail(log_path)) from None
             finally:
+                if load is not None:
+                    load.stop()
+                if watch is not None:
+                    watch.stop()
                 if output:
                     target = output / path.name
                     target.parent.mkdir(parents=True, exist_ok=True)
                     nbformat.write(nb, target)
     problems = check_outputs(nb, injected) + check_verdicts(path, nb, injected)
+    if watch is not None and watch.peak > memory_limit * 2**20:
+        problems.append(f"the kernel and the processes it started held {watch.peak / 2**20:,.0f} MiB at once, over the "
+                        f"{memory_limit:,} MiB limit (Binder gives 2 GB), during {describe(nb, watch.cell, injected)}")
     if problems:
         raise Failure("\n      ".join(problems))
-    return code_cells, time.monotonic() - started
+    result = Result(code_cells, time.monotonic() - started)
+    result.load_answers = load_answers
+    result.load_problems = under_load_problems(nb) if load is not None else []
+    if watch is not None:
+        result.peak, result.processes = watch.peak, watch.processes
+        result.peak_cell = describe(nb, watch.cell, injected) if watch.cell is not None else None
+    return result
 
 
-def self_test(kernel, timeout):
-    """The harness must catch a deliberate error, a cell that runs too long and a check that accepts
-    wrong answers: else it tests nothing."""
+def self_test(kernel, timeout, java=None):
+    """The harness must catch a deliberate error, a cell that runs too long, a check that accepts
+    wrong answers and (with a load generator) a check whose verdict flips on a busy machine:
+    else it tests nothing."""
     results = []
+    if java:
+        name = "load-sensitive-check.ipynb"
+        try:
+            result = run(FIXTURES / name, kernel, None, "test_parameters", min(timeout, 30), LoadGenerator(java))
+            caught = any("with every CPU busy" in problem for problem in result.load_problems)
+            results.append((name, None if caught else "the harness let its flip under load pass"))
+        except Failure as e:
+            results.append((name, f"it failed on a quiet machine already: {e}"))
     cases = [("deliberate-error.ipynb", "cell 3 (code cell 2", "failed", None),
              ("deliberate-timeout.ipynb", "cell 2 (code cell 2", "did not finish within", None),
              # A check that says "Right" to the starting answer and to a named wrong one: both reported.
@@ -278,7 +475,24 @@ def main():
                         help="inject the notebooks' test parameters (default) or keep their own")
     parser.add_argument("--self-test", action="store_true",
                         help="also check that the harness catches a deliberate error and a timeout")
+    parser.add_argument("--under-load", action="store_true",
+                        help="also run each exercise's check while every CPU is busy; verdicts must not change")
+    parser.add_argument("--java", help="the java that runs the load generator (for --under-load)")
+    parser.add_argument("--binder", action="store_true",
+                        help="as on Binder: default parameters, one CPU, the kernel's memory watched")
+    parser.add_argument("--memory-limit", type=int, default=1536, metavar="MIB",
+                        help="with --binder: most resident memory the kernel and its processes may hold (MiB)")
+    parser.add_argument("--report", type=Path, help="with --binder: write each lesson's time and peak memory here")
     args = parser.parse_args()
+    if args.binder:
+        args.parameters = "default"
+        cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+        if cpus:
+            # Inherited by the kernel and everything it starts: the JVMs see one processor.
+            os.sched_setaffinity(0, {cpus[0]})
+            print(f"  one CPU: this run and its kernels are pinned to CPU {cpus[0]} (of {len(cpus)})", flush=True)
+        else:
+            print("  (this system cannot pin processes to one CPU: the lessons see every CPU)", flush=True)
 
     notebooks = []
     for p in args.paths:
@@ -288,21 +502,44 @@ def main():
     if not notebooks:
         print("  no notebooks to execute")
     params_key = "test_parameters" if args.parameters == "test" else None
+    load = LoadGenerator(args.java) if args.under_load else None
+    memory_limit = args.memory_limit if args.binder else None
     passed = failed = 0
+    report = []
     for path in notebooks:
+        where = f"{path.parent.name}/{path.name}" if is_solution(path) else path.name
         try:
-            cells, seconds = run(path.resolve(), args.kernel, args.output, params_key, args.timeout)
-            what = f"{cells} code cells, {seconds:.1f} s" if cells else "no code cells"
-            print(f"  PASS {path.name} ({what})", flush=True)
-            passed += 1
+            result = run(path.resolve(), args.kernel, args.output, params_key, args.timeout, load, memory_limit)
         except Failure as e:
-            print(f"  FAIL {path.name}: {e}", flush=True)
+            print(f"  FAIL {where}: {e}", flush=True)
             failed += 1
+            continue
         except Exception:
-            print(f"  FAIL {path.name}: the harness itself failed:\n{traceback.format_exc()}", flush=True)
+            print(f"  FAIL {where}: the harness itself failed:\n{traceback.format_exc()}", flush=True)
             failed += 1
+            continue
+        what = f"{result.code_cells} code cells, {result.seconds:.1f} s" if result.code_cells else "no code cells"
+        if memory_limit is not None and result.code_cells:
+            what += (f", at most {result.peak / 2**20:,.0f} MiB in {result.processes} process(es), "
+                     f"during {result.peak_cell}")
+            report.append({"notebook": path.name, "seconds": round(result.seconds, 1),
+                           "peak_mib": round(result.peak / 2**20), "processes": result.processes,
+                           "peak_cell": result.peak_cell})
+        print(f"  PASS {where} ({what})", flush=True)
+        passed += 1
+        if load is not None and result.load_answers:
+            if result.load_problems:
+                print(f"  FAIL {where} under load: " + "\n      ".join(result.load_problems), flush=True)
+                failed += 1
+            else:
+                print(f"  PASS {where} under load: the check gave the same verdict to {result.load_answers} answer(s) "
+                      f"while every CPU was busy", flush=True)
+                passed += 1
+    if args.report:
+        args.report.parent.mkdir(parents=True, exist_ok=True)
+        args.report.write_text(json.dumps({"memory_limit_mib": args.memory_limit, "lessons": report}, indent=2) + "\n")
     if args.self_test:
-        for name, problem in self_test(args.kernel, args.timeout):
+        for name, problem in self_test(args.kernel, args.timeout, args.java if args.under_load else None):
             if problem:
                 print(f"  FAIL self-test {name}: {problem}", flush=True)
                 failed += 1
