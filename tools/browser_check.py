@@ -2,10 +2,17 @@
 """Runs a lesson in a real web browser, as a learner would: starts `./lab` on a free loopback
 port (as tools/server_check.py does), opens the lesson's page in headless Chromium, injects the
 lesson's test parameters after its `parameters` cell (in the page only: the file on disk is
-never written), clicks Cell > Run All, waits until every code cell has run, and checks that a
-chart appeared and that no cell shows an error. Saves a full-page screenshot.
+never written), runs all cells with the front end's own Run All, waits until every code cell
+has run, and checks that a chart appeared and that no cell shows an error. Saves a screenshot.
+
+It drives each front end installed for the lab's Jupyter, one server after the other:
+JupyterLab (what Binder opens; Debian 13 packages it) in a fresh workspace, through its own
+notebook:run-all-cells command, and the classic Notebook 6 page (Debian 12 and 13), by
+clicking Cell > Run All. For JupyterLab the server exposes its app to the page
+(LabApp.expose_app_in_browser, from a config folder of this check's own in build/browser).
 
     /usr/bin/python3 tools/browser_check.py [--notebook notebooks/01-overview.ipynb] [--self-test]
+                                            [--ui lab|notebook|all]
 
 Run it with the Python that runs the lab's Jupyter (it imports tools/server_check.py, which
 needs tornado). It needs Chromium (Debian's `chromium`, installed with apt-get when it is
@@ -14,9 +21,9 @@ Node.js 20+ with npm, and playwright-core at the version tools/browser/package.j
 which it installs into build/browser with `npm ci` (never Playwright's own browsers).
 
 --self-test also runs two broken variants of the lesson (a cell that throws, and a run without
-a chart), edited in the page, and checks that both are reported as failures.
+a chart), edited in the page, and checks that both are reported as failures, on each front end.
 
-Prints one line `PASS browser: ...`, `FAIL browser: ...` or `SKIP browser: ...` (progress goes
+Prints `PASS browser: ...`, `FAIL browser: ...` or `SKIP browser: ...` lines (progress goes
 to stderr) and exits 0 (pass), 1 (fail) or 3 (skipped: Chromium or Node.js is missing and
 cannot be installed here).
 """
@@ -256,11 +263,21 @@ def parameters_source(notebook):
     return body + "\n".join(f"{k} = {java_literal(v)};" for k, v in params.items()), nb
 
 
+# Where JupyterLab reads the one setting this check needs: its app, visible to the page.
+LAB_CONFIG = INSTALL / "jupyter-config"
+
+
+def lab_config():
+    LAB_CONFIG.mkdir(parents=True, exist_ok=True)
+    (LAB_CONFIG / "jupyter_lab_config.json").write_text(json.dumps({"LabApp": {"expose_app_in_browser": True}}) + "\n")
+    return str(LAB_CONFIG)
+
+
 def front_end(url):
     """Which front end ./lab started, from the URL it printed."""
     path = url.split("?")[0]
     if "/lab/" in path:
-        return "JupyterLab"
+        return "lab"
     if "/notebooks/" in path:
         return "classic"
     if "/tree/" in path:
@@ -342,33 +359,15 @@ def sweep(marker, wait=10):
     return names
 
 
-def ask_until_ready(connection, timeout):
-    """kernel_info_request on the kernel's own shell channel, once a second, until it replies.
-    (jupyter_client's wait_for_ready also demands heartbeats, which a busy 2-core machine misses.)"""
-    from queue import Empty
-    from jupyter_client import BlockingKernelClient
-    client = BlockingKernelClient(connection_file=str(connection))
-    client.load_connection_file()
-    client.start_channels(shell=True, iopub=False, stdin=False, hb=False)
-    try:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            client.kernel_info()
-            try:
-                while True:
-                    if client.get_shell_msg(timeout=1)["msg_type"] == "kernel_info_reply":
-                        return True
-            except Empty:
-                pass
-        return False
-    finally:
-        client.stop_channels()
-
-
 # ---------------------------------------------------------------- the check
 
+FRONT_ENDS = {"lab": "JupyterLab", "classic": "the classic Notebook page", "Notebook 7": "Notebook 7"}
+
+
 class Run:
-    def __init__(self, notebook, self_test):
+    def __init__(self, notebook, self_test, ui):
+        self.ui = ui  # as ./lab --ui names it: lab or notebook
+        self.kind = None  # the front end ./lab started: lab, classic or Notebook 7
         self.notebook = notebook
         self.lesson = notebook.stem
         self.self_test = self_test
@@ -383,7 +382,7 @@ class Run:
 
     def server_log(self):
         try:
-            return (OUTPUT / "server.log").read_text(errors="replace")
+            return (OUTPUT / f"server-{self.ui}.log").read_text(errors="replace")
         except OSError:
             return ""
 
@@ -416,7 +415,7 @@ class Run:
                 progress(f"no connection file {rel(connection)}: the page will wait for the kernel itself")
                 return
             started = time.monotonic()
-            if ask_until_ready(connection, 45):
+            if server_check.ask_until_ready(connection, 45):
                 dropped = self.server_log().count("Unhandled message: kernel_info_request")
                 if dropped > self.dropped:
                     progress(f"the kernel answered after {time.monotonic() - started:.0f} s, but dropped "
@@ -428,7 +427,7 @@ class Run:
                 progress("the kernel did not answer within 45 s; restarting it once, as a learner would")
                 server_check.api(self.port, self.token, "POST", f"/api/kernels/{kernel_id}/restart")
         raise Failed(f"the kernel for {self.lesson} did not answer within 45 s, nor after a restart "
-                     f"(server log: {rel(OUTPUT / 'server.log')})")
+                     f"(server log: {rel(OUTPUT / f'server-{self.ui}.log')})")
 
     def browse(self, node, chromium, params, case, shot):
         """One run of tools/browser/run-lesson.mjs; returns its result (a dict)."""
@@ -436,7 +435,7 @@ class Run:
                    "--base", f"http://127.0.0.1:{self.port}", "--token", self.token,
                    "--notebook", self.notebook.relative_to(NOTEBOOKS).as_posix(),
                    "--chromium", chromium, "--modules", str(INSTALL / "node_modules"),
-                   "--screenshot", str(shot), "--timeout", str(RUN_LIMIT), "--case", case]
+                   "--screenshot", str(shot), "--timeout", str(RUN_LIMIT), "--case", case, "--frontend", self.kind]
         if params:
             command += ["--parameters", params]
         self.warm_kernel()
@@ -470,24 +469,27 @@ class Run:
 
         os.environ[MARKER] = self.marker  # inherited by ./lab, Jupyter, the kernels, node and Chromium
         OUTPUT.mkdir(parents=True, exist_ok=True)
-        log_path = OUTPUT / "server.log"
+        log_path = OUTPUT / f"server-{self.ui}.log"
         self.port = server_check.free_port()
-        progress(f"starting ./lab on 127.0.0.1:{self.port} (log: {rel(log_path)})")
+        progress(f"starting ./lab --ui {self.ui} on 127.0.0.1:{self.port} (log: {rel(log_path)})")
         started = time.monotonic()
+        # JupyterLab shows the page its app only when told; the setting comes from a folder of ours.
+        extra = os.pathsep.join(p for p in (lab_config(), os.environ.get("JUPYTER_CONFIG_PATH")) if p)
         with open(log_path, "w") as log:
             try:
-                self.server, url, self.token = server_check.start_lab(self.port, log)
+                self.server, url, self.token = server_check.start_lab(self.port, log, self.ui,
+                                                                      env={"JUPYTER_CONFIG_PATH": extra})
             except server_check.Problem as e:
                 raise Failed(f"{e} (server log: {rel(log_path)})") from None
-        kind = front_end(url)
+        self.kind = front_end(url)
         progress(f"Jupyter answers at {url.split('?')[0]} after {time.monotonic() - started:.0f} s "
-                 f"(front end: {kind})")
-        if kind != "classic":
-            raise Failed(f"./lab started the {kind} front end ({url.split('?')[0]}); this check drives the classic "
-                         f"Notebook 6 page only (Jupyter.notebook), so it cannot run {self.lesson} there")
+                 f"(front end: {FRONT_ENDS.get(self.kind, self.kind)})")
+        if self.kind not in ("classic", "lab"):
+            raise Failed(f"./lab started the {self.kind} front end ({url.split('?')[0]}); this check drives JupyterLab "
+                         f"and the classic Notebook 6 page, so it cannot run {self.lesson} there")
 
         results = []
-        shot = OUTPUT / f"{self.lesson}.png"
+        shot = OUTPUT / f"{self.lesson}-{self.kind}.png"
         progress(f"running {self.notebook.name} in headless Chromium (limit {RUN_LIMIT} s)")
         result = self.browse(node, chromium, params, "lesson", shot)
         results.append(("lesson", result))
@@ -495,7 +497,7 @@ class Run:
             for case in ("error", "no-chart"):
                 progress(f"self-test: {self.notebook.name} with {case.replace('-', ' ')}, edited in the page")
                 results.append((case, self.browse(node, chromium, params, case,
-                                                  OUTPUT / f"{self.lesson}-self-test-{case}.png")))
+                                                  OUTPUT / f"{self.lesson}-{self.kind}-self-test-{case}.png")))
         if self.notebook.read_bytes() != source_before:
             raise Failed(f"{rel(self.notebook)} changed on disk during the run: the page saved it")
         return results
@@ -519,27 +521,66 @@ class Run:
         return problems
 
 
-def summarize(lesson, results):
+def summarize(lesson, kind, results):
     """The PASS/FAIL lines for the lesson and the self-test cases; returns (lines, failed)."""
     lines, failed = [], False
+    where = FRONT_ENDS.get(kind, kind or "the page")
     for case, r in results:
         if case == "lesson":
             if r.get("status") == "pass":
-                lines.append(f"PASS browser: ran {lesson} in headless Chromium, {r['codeCells']} code cells, "
+                lines.append(f"PASS browser: ran {lesson} in headless Chromium through {where}, {r['codeCells']} code cells, "
                              f"{r['charts']} chart(s), screenshot {rel(r.get('screenshot', OUTPUT))}")
             else:
                 failed = True
-                lines.append(f"FAIL browser: {lesson}: {r.get('message')} (screenshot {rel(r.get('screenshot', OUTPUT))})")
+                lines.append(f"FAIL browser: {lesson} through {where}: {r.get('message')} "
+                             f"(screenshot {rel(r.get('screenshot', OUTPUT))})")
             continue
         expect = {"error": ("boom", "shows an error"), "no-chart": ("no chart", "no chart")}[case]
         message = r.get("message", "")
         if r.get("status") == "fail" and all(e in message for e in expect):
-            lines.append(f"PASS browser self-test {case}: caught: {message}")
+            lines.append(f"PASS browser self-test {case} ({where}): caught: {message}")
         else:
             failed = True
-            lines.append(f"FAIL browser self-test {case}: the check did not catch it "
+            lines.append(f"FAIL browser self-test {case} ({where}): the check did not catch it "
                          f"(reported {r.get('status')}: {message or 'nothing'})")
     return lines, failed
+
+
+def check_front_end(notebook, self_test, ui):
+    """One front end: a server of its own, the lesson, the self-tests. Returns (status, lines)."""
+    started = time.monotonic()
+    run = Run(notebook, self_test, ui)
+    status, lines = FAIL, []
+    try:
+        try:
+            results = run.check()
+            lines, failed = summarize(run.lesson, run.kind, results)
+            status = FAIL if failed else PASS
+        except Skipped as e:
+            lines, status = [f"SKIP browser: {e}"], SKIP
+        except Failed as e:
+            lines = [f"FAIL browser ({ui}): {e}"]
+        except Interrupted as e:
+            lines = [f"FAIL browser ({ui}): interrupted by {e} while running {run.lesson}"]
+            raise
+        finally:
+            # Whatever happened, and even on a second signal, stop what this run started.
+            handlers = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
+            problems = run.stop()
+            if problems and status != SKIP:
+                status = FAIL
+                if lines and lines[0].startswith("PASS browser:"):
+                    lines[0] = "FAIL browser: " + lines[0][len("PASS browser: "):] + "; but " + "; ".join(problems)
+                else:
+                    lines.append(f"FAIL browser ({ui}): " + "; ".join(problems))
+            progress(f"{FRONT_ENDS.get(run.kind, ui)} done in {time.monotonic() - started:.0f} s")
+            for sig, handler in handlers.items():
+                signal.signal(sig, handler)
+    except Interrupted:
+        for line in lines:
+            print(line, flush=True)
+        raise
+    return status, lines
 
 
 def main():
@@ -548,13 +589,15 @@ def main():
                         help="the lesson to run (default: notebooks/01-overview.ipynb)")
     parser.add_argument("--self-test", action="store_true",
                         help="also check that a cell that throws, and a run without a chart, are caught")
+    parser.add_argument("--ui", choices=["lab", "notebook", "all"], default="all",
+                        help="the front end to drive (default: each one installed)")
     args = parser.parse_args()
     notebook = args.notebook.resolve()
     if not notebook.is_file() or not notebook.is_relative_to(NOTEBOOKS):
         print(f"FAIL browser: {args.notebook} is not a notebook in notebooks/ (the folder ./lab serves)")
         return FAIL
     try:
-        import server_check  # noqa: F401  (needs tornado: the lab's Jupyter Python)
+        import server_check  # (needs tornado: the lab's Jupyter Python)
     except ImportError as e:
         print(f"FAIL browser: {sys.executable} cannot import tools/server_check.py ({e}); run this with the "
               "Python of the lab's Jupyter (Debian: /usr/bin/python3)")
@@ -566,37 +609,25 @@ def main():
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, interrupt)
 
-    started = time.monotonic()
-    run = Run(notebook, args.self_test)
-    status, lines = FAIL, []
+    uis = server_check.installed_uis() if args.ui == "all" else [args.ui]
+    if not uis:
+        print("FAIL browser: the lab's Python has neither jupyterlab nor notebook")
+        return FAIL
+    statuses = []
     try:
-        try:
-            results = run.check()
-            lines, failed = summarize(run.lesson, results)
-            status = FAIL if failed else PASS
-        except Skipped as e:
-            lines, status = [f"SKIP browser: {e}"], SKIP
-        except Failed as e:
-            lines = [f"FAIL browser: {e}"]
-        except Interrupted as e:
-            lines = [f"FAIL browser: interrupted by {e} while running {run.lesson}"]
-        finally:
-            # Whatever happened, and even on a second signal, stop what this run started.
-            for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-                signal.signal(sig, signal.SIG_IGN)
-            problems = run.stop()
-    except Interrupted as e:  # a signal between the handlers' install and the inner try
-        problems, lines = run.stop(), [f"FAIL browser: interrupted by {e}"]
-    if problems and status != SKIP:
-        status = FAIL
-        if lines and lines[0].startswith("PASS browser:"):
-            lines[0] = "FAIL browser: " + lines[0][len("PASS browser: "):] + "; but " + "; ".join(problems)
-        else:
-            lines.append("FAIL browser: " + "; ".join(problems))
-    progress(f"done in {time.monotonic() - started:.0f} s")
-    for line in lines:
-        print(line, flush=True)
-    return status
+        for ui in uis:
+            status, lines = check_front_end(notebook, args.self_test, ui)
+            statuses.append(status)
+            for line in lines:
+                print(line, flush=True)
+            if status == SKIP:
+                break  # Chromium or Node.js is missing: the same for every front end
+    except Interrupted as e:
+        print(f"FAIL browser: interrupted by {e}", flush=True)
+        return FAIL
+    if FAIL in statuses:
+        return FAIL
+    return SKIP if SKIP in statuses else PASS
 
 
 if __name__ == "__main__":

@@ -44,8 +44,8 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_lab(port, log, ui=None):
-    env = dict(os.environ, DISPLAY="")
+def start_lab(port, log, ui=None, env=None):
+    env = dict(os.environ, DISPLAY="", **(env or {}))
     proc = subprocess.Popen([str(ROOT / "lab"), "open", "--no-browser", "--port", str(port)] + (["--ui", ui] if ui else []),
                             stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     deadline = time.monotonic() + 240
@@ -146,6 +146,29 @@ def command_lines():
     return {int(l.split(None, 1)[0]): l.split(None, 1)[-1] for l in out.splitlines() if l.strip()}
 
 
+def ask_until_ready(connection, timeout):
+    """kernel_info_request on the kernel's own shell channel, once a second, until it replies.
+    (jupyter_client's wait_for_ready also demands heartbeats, which a busy 2-core machine misses.)"""
+    from queue import Empty
+    from jupyter_client import BlockingKernelClient
+    client = BlockingKernelClient(connection_file=str(connection))
+    client.load_connection_file()
+    client.start_channels(shell=True, iopub=False, stdin=False, hb=False)
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            client.kernel_info()
+            try:
+                while True:
+                    if client.get_shell_msg(timeout=1)["msg_type"] == "kernel_info_reply":
+                        return True
+            except Empty:
+                pass
+        return False
+    finally:
+        client.stop_channels()
+
+
 def kernel_pids():
     """Processes started as kernels of the lab's Jupyter: their argv names a connection file
     in the lab's runtime folder, whichever kernel (IJava, JJava, rapaio) they are."""
@@ -173,6 +196,16 @@ def check(notebook, ui=None):
             kernel_id = session["kernel"]["id"]
             if not kernel_pids() - before:
                 raise Problem("the session started no kernel process that the check can see")
+            # rapaio 3.0.1 drops a kernel_info_request that reaches it while it starts (its shell
+            # channel polls before its handlers are registered), and the server then holds every
+            # websocket for 60 s: ask the kernel directly until it answers, as a page's retry would.
+            connection = Path(os.environ.get("JUPYTER_RUNTIME_DIR", ROOT / "build" / "jupyter" / "runtime")) \
+                / f"kernel-{kernel_id}.json"
+            deadline = time.monotonic() + 15
+            while not connection.is_file() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            if connection.is_file() and not ask_until_ready(connection, 45):
+                raise Problem("the kernel did not answer a kernel_info_request within 45 s")
             try:
                 mimes = asyncio.run(run_cells(port, token, kernel_id, code_cells(notebook)))
             except Silent:
