@@ -107,6 +107,8 @@ class TrackingClient(NotebookClient):
     load = None
 
     async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
+        if cell.cell_type != "code":
+            return cell  # nbclient skips it too; the cell that ran last stays the current one
         self.current = cell_index
         if self.load is not None:
             if cell.metadata.get("under_load"):
