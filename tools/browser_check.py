@@ -442,10 +442,10 @@ class Run:
         self.node = subprocess.Popen(command, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, env=browser_env(),
                                      start_new_session=True, text=True)
         try:
-            out, _ = self.node.communicate(timeout=RUN_LIMIT + 120)
+            out, _ = self.node.communicate(timeout=RUN_LIMIT + 480)
         except subprocess.TimeoutExpired:
             stop_group(self.node, grace=5)
-            raise Failed(f"the browser run of {self.lesson} did not end within {RUN_LIMIT + 120} s") from None
+            raise Failed(f"the browser run of {self.lesson} did not end within {RUN_LIMIT + 480} s") from None
         finally:
             stop_group(self.node, grace=5)
             self.delete_sessions()
