@@ -7,7 +7,7 @@ asks a user to install, as a newcomer would run them. Run by `./lab test --fresh
 1. A minimal Debian 13 root (debootstrap --variant=minbase trixie) with openjdk-21-jdk-headless,
    python3, git, curl and ca-certificates and nothing else (no recommended packages), cached
    in /var/cache/concurrency-lab/fresh (LAB_FRESH_CACHE) and rebuilt when missing or when
-   that recipe changes. Each run works on a copy of it, deleted at the end.
+   that recipe changes. Each run works on a copy of its own, deleted at the end.
 2. The machine's own extra certificate authorities (a TLS-inspecting proxy's) are copied in,
    so that downloads work there as they do here.
 3. The commit (HEAD unless --commit) is cloned into the root, and there:
@@ -25,7 +25,7 @@ in it, with --one-file-system: a recursive delete through a bind-mounted /dev wo
 this machine's own devices.
 """
 import argparse
-import hashlib
+import fcntl
 import json
 import os
 import re
@@ -281,7 +281,15 @@ def install_certificates(root, log):
 
 
 def base_root():
-    """The cached Debian 13 root with the README's packages; built when missing or out of date."""
+    """The cached Debian 13 root with the README's packages; built when missing or out of date.
+    One run at a time builds it (a lock in the cache); the others wait for it."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with open(CACHE / "base.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return build_base_root()
+
+
+def build_base_root():
     base, stamp = CACHE / f"{SUITE}-base", CACHE / f"{SUITE}-base.json"
     wanted = recipe()
     try:
@@ -290,7 +298,6 @@ def base_root():
     except (OSError, ValueError):
         pass
     ensure_debootstrap()
-    CACHE.mkdir(parents=True, exist_ok=True)
     fresh = CACHE / f"{SUITE}-base.new"
     delete_root(fresh)
     log = LOGS / "base-root.log"
@@ -321,7 +328,8 @@ class Fresh:
     def __init__(self, commit, keep):
         self.commit = commit
         self.keep = keep
-        self.work = CACHE / f"{SUITE}-run"
+        # A copy of the base for this run alone: runs on one machine never share one.
+        self.work = CACHE / f"{SUITE}-run-{os.getpid()}"
         self.results = []       # (passed, step, detail)
         self.inner = (0, 0)     # what ./lab test counted inside the root
 
@@ -341,7 +349,13 @@ class Fresh:
 
     def prepare(self):
         base = base_root()
-        delete_root(self.work)  # what an interrupted run left behind
+        for left in CACHE.glob(f"{SUITE}-run-*"):
+            # What a run that no longer exists left behind (killed before its clean-up ran).
+            pid = left.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+                progress(f"deleting {left}, left by an earlier run that is gone")
+                delete_root(left)
+        delete_root(self.work)
         progress(f"copying the base root to {self.work}")
         run(["cp", "-a", "--reflink=auto", str(base), str(self.work)], timeout=900)
         shutil.copyfile("/etc/resolv.conf", self.work / "etc/resolv.conf")
@@ -399,7 +413,7 @@ class Fresh:
 
     def drove_jupyterlab(self):
         text = (LOGS / "3-test.log").read_text(errors="replace")
-        lab = [l.strip() for l in text.splitlines() if l.startswith("PASS browser") and "JupyterLab" in l]
+        lab = [l.strip() for l in text.splitlines() if l.startswith("PASS browser: ran") and "through JupyterLab" in l]
         if not lab:
             shown = [l.strip() for l in text.splitlines() if "browser" in l and re.match(r"\s*(PASS|FAIL|SKIP)", l)]
             raise StepFailed("the browser test did not report driving JupyterLab: " + ("; ".join(shown) or "no browser line"))
@@ -413,10 +427,6 @@ class Fresh:
                 shutil.copytree(inside / sub, LOGS / "root-build" / sub, dirs_exist_ok=True)
 
     def main(self):
-        if os.geteuid() != 0:
-            raise NotRun("it needs root (debootstrap, mount and chroot): run it as root or with sudo")
-        if not sys.platform.startswith("linux"):
-            raise NotRun("it needs Linux (debootstrap and chroot)")
         LOGS.mkdir(parents=True, exist_ok=True)
         started = time.monotonic()
         try:
@@ -451,6 +461,12 @@ def main():
     parser.add_argument("--commit", default="HEAD", help="the commit to clone (default: HEAD)")
     parser.add_argument("--keep", action="store_true", help="keep the run's root (unmounted) for a look inside")
     args = parser.parse_args()
+    if os.geteuid() != 0 or not sys.platform.startswith("linux"):
+        why = "it needs root (debootstrap, mount and chroot): run it as root or with sudo" if sys.platform.startswith("linux") \
+            else "it needs Linux (debootstrap and chroot)"
+        print(f"  SKIP fresh: not run: {why}")
+        print("lab: 0 passed, 0 failed")
+        return NOT_RUN
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--verify", args.commit + "^{commit}"],
                             capture_output=True, text=True)
     if commit.returncode != 0:
