@@ -13,7 +13,8 @@ import tech.tablesaw.io.html.HtmlWriteOptions;
  * <p>The three Java kernels we support each have their own display call (IJava and JJava:
  * {@code display(obj, "text/html")}; rapaio: {@code display("text/html", obj)}), and calling
  * the wrong one fails only when the cell runs. {@code Display.show} finds the kernel once and
- * uses its call. Outside Jupyter (jshell, the command line, tests) it writes the image or page
+ * uses its call. In a kernel whose display API it cannot find, the first output says so, naming
+ * the kernel and what was looked for, and everything is printed as text. Outside Jupyter (jshell, the command line, tests) it writes the image or page
  * to a numbered file under {@code build/display} (set the system property
  * {@code concurrencylab.display.dir} to move it) and prints one line saying what it wrote.
  *
@@ -90,13 +91,17 @@ public final class Display {
 
     /**
      * The name of the Java kernel this code runs in ("rapaio", "IJava", "JJava"), or
-     * "no Jupyter kernel" when it runs elsewhere.
+     * "no Jupyter kernel" when it runs elsewhere. A kernel whose display API the lab cannot reach
+     * is named after its main class or jar, with "(display API not found)".
      */
     public static String kernelName() {
         return Frontends.current().name();
     }
 
-    /** True when {@link #show(Object)} reaches a notebook, false when it writes files. */
+    /**
+     * True when {@link #show(Object)} draws in a notebook; false when it writes files (outside
+     * Jupyter) or prints text (in a kernel whose display API the lab cannot reach).
+     */
     public static boolean inNotebook() {
         return Frontends.current().inNotebook();
     }
@@ -122,8 +127,8 @@ public final class Display {
             case JFreeChart chart -> chartImage(chart, CHART_WIDTH, CHART_HEIGHT);
             case BufferedImage image -> new Shown.Image(image,
                     "image " + image.getWidth() + "x" + image.getHeight());
-            case Table table -> new Shown.Markup(tableHtml(table), summarise(table));
-            case Html html -> new Shown.Markup(html.html(), html.summary());
+            case Table table -> new Shown.Markup(tableHtml(table), summarise(table), table.printAll());
+            case Html html -> new Shown.Markup(html.html(), html.summary(), Html.plainText(html.html()));
             case Displayable displayable -> {
                 Object inner = displayable.toDisplay();
                 if (inner == null || inner == displayable) {

@@ -1,6 +1,14 @@
 package concurrencylab.display;
 
-/** Finds the front end once: the first Java kernel whose display API is visible, else files. */
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Finds the front end once: the first Java kernel whose display API is visible; else, inside a
+ * kernel the lab cannot reach, text; else (outside Jupyter) files.
+ */
 final class Frontends {
 
     private static volatile Frontend current;
@@ -26,14 +34,31 @@ final class Frontends {
         current = frontend;
     }
 
+    /** The kernel entry points tried, in order, after rapaio's. */
+    static final List<SpencerParkFrontend.Entry> SPENCERPARK_ENTRIES = List.of(
+            SpencerParkFrontend.IJAVA, SpencerParkFrontend.JJAVA, SpencerParkFrontend.JJAVA_BEFORE_A6);
+
     static Frontend detect() {
-        Frontend found = RapaioFrontend.lookUp(RapaioFrontend.GLOBAL);
-        if (found == null) {
-            found = SpencerParkFrontend.lookUp("IJava", SpencerParkFrontend.IJAVA_KERNEL);
+        return detect(KernelProcess.current(), RapaioFrontend.GLOBAL, SPENCERPARK_ENTRIES);
+    }
+
+    /**
+     * The first kernel display API that answers; else, in a Jupyter kernel, text with a notice
+     * saying what was looked for; else files.
+     */
+    static Frontend detect(Optional<KernelProcess> process, String rapaioGlobal, List<SpencerParkFrontend.Entry> entries) {
+        Frontend found = RapaioFrontend.lookUp(rapaioGlobal);
+        for (int i = 0; found == null && i < entries.size(); i++) {
+            found = SpencerParkFrontend.lookUp(entries.get(i));
         }
-        if (found == null) {
-            found = SpencerParkFrontend.lookUp("JJava", SpencerParkFrontend.JJAVA_KERNEL);
+        if (found != null) {
+            return found;
         }
-        return found != null ? found : FileFrontend.fromSystemProperties();
+        if (process.isPresent()) {
+            String lookedFor = Stream.concat(Stream.of("rapaio's " + rapaioGlobal + ".display(...)"),
+                    entries.stream().map(e -> e.name() + "'s " + e)).collect(Collectors.joining(", "));
+            return new TextFrontend(process.get().command(), lookedFor);
+        }
+        return FileFrontend.fromSystemProperties();
     }
 }

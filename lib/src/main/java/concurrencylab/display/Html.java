@@ -47,6 +47,20 @@ public record Html(String html, String summary) {
         return text.length() <= 120 ? text : text.substring(0, 117) + "...";
     }
 
+    /** The whole text of a fragment, a line for each block (paragraph, row, item, break), as a reader sees it. */
+    static String plainText(String html) {
+        String lines = html.replaceAll("(?i)<br\\s*/?>|</(p|div|tr|li|h[1-6]|table|ul|ol)>", "\n");
+        StringBuilder out = new StringBuilder();
+        for (String line : lines.split("\n")) {
+            String text = line.replaceAll("<[^>]*>", " ").replaceAll("\\s+", " ").strip();
+            if (!text.isEmpty()) {
+                out.append(out.isEmpty() ? "" : "\n").append(text);
+            }
+        }
+        return out.toString().replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
+                .replace("&#39;", "'").replace("&nbsp;", " ").replace("&amp;", "&");
+    }
+
     @Override
     public String toString() {
         return summary;

@@ -11,8 +11,15 @@ sealed interface Shown {
     /** A picture, shown as image/png. */
     record Image(BufferedImage image, String summary) implements Shown {}
 
-    /** An HTML fragment, shown as text/html. */
-    record Markup(String html, String summary) implements Shown {}
+    /**
+     * An HTML fragment, shown as text/html; {@code text} is its whole plain-text form (a table's
+     * rows, a page's words), for kernels that can show only text.
+     */
+    record Markup(String html, String summary, String text) implements Shown {
+        Markup(String html, String summary) {
+            this(html, summary, summary);
+        }
+    }
 
     /** Plain text, printed. */
     record Text(String text) implements Shown {

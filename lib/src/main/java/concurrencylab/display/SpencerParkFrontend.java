@@ -7,15 +7,28 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.UUID;
 import javax.imageio.ImageIO;
 
 /**
- * IJava and its maintained fork JJava, which share SpencerPark's base kernel: the running
- * kernel has {@code display(DisplayData)}, and a {@code DisplayData} is a MIME bundle filled
- * with {@code putData(mime, value)}.
+ * IJava and its maintained successor JJava, which share SpencerPark's base kernel design: the
+ * running kernel has {@code display(DisplayData)} and {@code getIO().display.updateDisplay(id,
+ * DisplayData)}, and a {@code DisplayData} is a MIME bundle filled with {@code putData(mime,
+ * value)}. Only the way to the running kernel differs:
+ *
+ * <table class="striped">
+ * <caption>Where each release keeps its running kernel</caption>
+ * <thead><tr><th>kernel</th><th>static method</th></tr></thead>
+ * <tbody>
+ * <tr><td>IJava 1.x</td><td>{@code io.github.spencerpark.ijava.IJava.getKernelInstance()}</td></tr>
+ * <tr><td>JJava 1.0-a6 and later</td><td>{@code org.dflib.jjava.jupyter.kernel.BaseKernel.notebookKernel()}
+ *     (what {@code JavaNotebookStatics.kernel()} returns)</td></tr>
+ * <tr><td>JJava up to 1.0-a5</td><td>{@code org.dflib.jjava.JJava.getKernelInstance()}</td></tr>
+ * </tbody>
+ * </table>
  *
  * <p>We build the bundle ourselves rather than going through the kernel's renderer, so that
  * every output carries exactly the MIME types we chose (PNG as base64, HTML as markup) plus
@@ -23,8 +36,17 @@ import javax.imageio.ImageIO;
  */
 final class SpencerParkFrontend implements Frontend {
 
-    static final String IJAVA_KERNEL = "io.github.spencerpark.ijava.IJava";
-    static final String JJAVA_KERNEL = "org.dflib.jjava.JJava";
+    /** A static method that returns the running kernel, and the kernel's name for people. */
+    record Entry(String name, String className, String method) {
+        @Override
+        public String toString() {
+            return className + "." + method + "()";
+        }
+    }
+
+    static final Entry IJAVA = new Entry("IJava", "io.github.spencerpark.ijava.IJava", "getKernelInstance");
+    static final Entry JJAVA = new Entry("JJava", "org.dflib.jjava.jupyter.kernel.BaseKernel", "notebookKernel");
+    static final Entry JJAVA_BEFORE_A6 = new Entry("JJava", "org.dflib.jjava.JJava", "getKernelInstance");
 
     private final String name;
     private final Object kernel;
@@ -46,16 +68,25 @@ final class SpencerParkFrontend implements Frontend {
     }
 
     /**
-     * The front end of the kernel whose entry class is given, if that class is visible, a kernel
-     * instance is running, and it has {@code display(DisplayData)}; else null.
+     * The front end reached through this entry, if its class is visible, a kernel is running (the
+     * method returns it rather than null or throwing), and the kernel has
+     * {@code display(DisplayData)}; else null.
      */
-    static Frontend lookUp(String name, String kernelClassName) {
-        Class<?> kernelClass = KernelCalls.find(kernelClassName);
+    static Frontend lookUp(Entry entry) {
+        Class<?> kernelClass = KernelCalls.find(entry.className());
         if (kernelClass == null) {
             return null;
         }
-        Method instance = KernelCalls.method(kernelClass, "getKernelInstance");
-        Object kernel = instance == null ? null : KernelCalls.callStatic(instance);
+        Method instance = KernelCalls.method(kernelClass, entry.method());
+        if (instance == null || !Modifier.isStatic(instance.getModifiers())) {
+            return null;
+        }
+        Object kernel;
+        try {
+            kernel = KernelCalls.callStatic(instance);
+        } catch (RuntimeException e) {
+            return null; // JJava's notebookKernel() throws when no kernel runs
+        }
         if (kernel == null) {
             return null;
         }
@@ -68,7 +99,7 @@ final class SpencerParkFrontend implements Frontend {
         }
         Class<?> bundle = display.getParameterTypes()[0];
         try {
-            return new SpencerParkFrontend(name, kernel, display, bundle.getConstructor(),
+            return new SpencerParkFrontend(entry.name(), kernel, display, bundle.getConstructor(),
                     bundle.getMethod("putData", String.class, Object.class),
                     bundle.getMethod("setDisplayId", String.class),
                     kernel.getClass().getMethod("getIO"));

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 class KernelFrontendTest {
 
     private static final String RAPAIO = FakeRapaioGlobal.class.getName();
-    private static final String IJAVA_KERNEL = FakeIJavaKernel.class.getName();
+    private static final SpencerParkFrontend.Entry IJAVA =
+            new SpencerParkFrontend.Entry("IJava", FakeIJavaKernel.class.getName(), "getKernelInstance");
 
     @AfterEach
     void reset() {
@@ -45,7 +46,7 @@ class KernelFrontendTest {
     @Test
     void ijavaGetsABundleWithTheHtmlAndATextStandIn() {
         FakeIJavaKernel.instance = new FakeIJavaKernel();
-        Frontend ijava = SpencerParkFrontend.lookUp("IJava", IJAVA_KERNEL);
+        Frontend ijava = SpencerParkFrontend.lookUp(IJAVA);
 
         ijava.show(new Shown.Markup("<i>y</i>", "y"));
 
@@ -58,7 +59,7 @@ class KernelFrontendTest {
         FakeIJavaKernel.instance = new FakeIJavaKernel();
         BufferedImage image = new BufferedImage(3, 2, BufferedImage.TYPE_INT_RGB);
 
-        SpencerParkFrontend.lookUp("IJava", IJAVA_KERNEL).show(new Shown.Image(image, "a picture"));
+        SpencerParkFrontend.lookUp(IJAVA).show(new Shown.Image(image, "a picture"));
 
         Map<String, Object> bundle = FakeIJavaKernel.instance.displayed.get(0);
         byte[] png = Base64.getDecoder().decode((String) bundle.get("image/png"));
@@ -69,7 +70,7 @@ class KernelFrontendTest {
     @Test
     void ijavaUpdatesADisplayInPlaceThroughItsDisplayStream() {
         FakeIJavaKernel.instance = new FakeIJavaKernel();
-        Frontend ijava = SpencerParkFrontend.lookUp("IJava", IJAVA_KERNEL);
+        Frontend ijava = SpencerParkFrontend.lookUp(IJAVA);
 
         String id = ijava.showUpdatable(new Shown.Markup("<p>0%</p>", "0%"));
         ijava.update(id, new Shown.Markup("<p>50%</p>", "50%"));
@@ -95,13 +96,14 @@ class KernelFrontendTest {
 
     @Test
     void ijavaClassesWithoutARunningKernelAreNotAFrontEnd() {
-        assertThat(SpencerParkFrontend.lookUp("IJava", IJAVA_KERNEL)).isNull();
+        assertThat(SpencerParkFrontend.lookUp(IJAVA)).isNull();
     }
 
     @Test
     void missingKernelClassesAreNotAFrontEnd() {
         assertThat(RapaioFrontend.lookUp("org.example.NoSuchGlobal")).isNull();
-        assertThat(SpencerParkFrontend.lookUp("JJava", "org.example.NoKernel")).isNull();
+        assertThat(SpencerParkFrontend.lookUp(new SpencerParkFrontend.Entry("JJava", "org.example.NoKernel", "kernel")))
+                .isNull();
     }
 
     @Test
