@@ -59,9 +59,11 @@ class PoolTest {
             TaskSpan fifth = byStart.get(4);
             double firstEnd = byStart.subList(0, 4).stream().mapToDouble(TaskSpan::endMillis).min().orElseThrow();
             assertThat(fifth.startMillis()).as("the fifth task waits for a free worker").isGreaterThanOrEqualTo(firstEnd - 1);
+            // Which free worker takes it is up to the scheduler (on a busy machine the first to finish may
+            // not be the first to ask): what holds is that its worker had finished its first task.
             TaskSpan freed = byStart.subList(0, 4).stream().filter(s -> s.worker() == fifth.worker()).findFirst().orElseThrow();
-            assertThat(freed.endMillis()).as("it goes to the worker that freed up first")
-                    .isLessThanOrEqualTo(firstEnd + 5);
+            assertThat(freed.endMillis()).as("it goes to a worker that has finished its first task")
+                    .isLessThanOrEqualTo(fifth.startMillis() + 1);
         }
     }
 
