@@ -4,9 +4,10 @@
 For each notebook: the values in its metadata `concurrency_lab.test_parameters` are injected
 as a new cell, tagged `injected-parameters`, right after the cell tagged `parameters`
 (papermill's convention); every cell is run with nbclient; the run fails on the first cell
-error or timeout, naming the notebook and the cell; and cells tagged `expect-image` or
-`expect-html` must have produced an image/png or text/html output. Executed copies are
-written to --output.
+error or timeout, naming the notebook and the cell; cells tagged `expect-image` or
+`expect-html` must have produced an image/png or text/html output, and cells tagged
+`expect-live` must have replaced a display of theirs in place (update_display_data, as a
+progress bar does) at least once. Executed copies are written to --output.
 
 With --under-load, each notebook's exercise checks run once more, in the same kernel, while a
 load generator of the lab's own (`java -jar lib/target/concurrency-lab.jar load`) keeps every
@@ -105,6 +106,21 @@ class TrackingClient(NotebookClient):
 
     current = None
     load = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shown_by = {}   # display id -> index of the cell that first showed it
+        self.updates = {}    # cell index -> how many updates its own displays received
+
+    def process_message(self, msg, cell, cell_index):
+        # Counted before nbclient handles it: nbclient rewrites an update's type as it applies it.
+        display_id = msg.get("content", {}).get("transient", {}).get("display_id")
+        if display_id and msg.get("msg_type") == "display_data":
+            self.shown_by.setdefault(display_id, cell_index)
+        elif display_id and msg.get("msg_type") == "update_display_data" \
+                and self.shown_by.get(display_id) == cell_index:
+            self.updates[cell_index] = self.updates.get(cell_index, 0) + 1
+        return super().process_message(msg, cell, cell_index)
 
     async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
         if cell.cell_type != "code":
@@ -333,11 +349,14 @@ def error_text(cell):
     return ""
 
 
-def check_outputs(nb, injected):
+def check_outputs(nb, injected, updates):
     problems = []
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
+        if "expect-live" in cell.metadata.get("tags", []) and not updates.get(i):
+            problems.append(f"{describe(nb, i, injected)} is tagged expect-live but no display it showed was "
+                            "updated in place (the kernel sent no update_display_data for it)")
         mimes = {m for out in cell.get("outputs", []) for m in out.get("data", {})}
         for tag, mime in EXPECTATIONS.items():
             if tag in cell.metadata.get("tags", []) and mime not in mimes:
@@ -421,7 +440,8 @@ def run(path, kernel, output, params_key, timeout, load=None, memory_limit=None)
                     target = output / path.name
                     target.parent.mkdir(parents=True, exist_ok=True)
                     nbformat.write(nb, target)
-    problems = check_outputs(nb, injected) + check_verdicts(path, nb, injected)
+    updates = client.updates if code_cells else {}
+    problems = check_outputs(nb, injected, updates) + check_verdicts(path, nb, injected)
     if watch is not None and watch.peak > memory_limit * 2**20:
         problems.append(f"the kernel and the processes it started held {watch.peak / 2**20:,.0f} MiB at once, over the "
                         f"{memory_limit:,} MiB limit (Binder gives 2 GB), during {describe(nb, watch.cell, injected)}")
@@ -451,6 +471,8 @@ def self_test(kernel, timeout, java=None):
             results.append((name, f"it failed on a quiet machine already: {e}"))
     cases = [("deliberate-error.ipynb", "cell 3 (code cell 2", "failed", None),
              ("deliberate-timeout.ipynb", "cell 2 (code cell 2", "did not finish within", None),
+             # Two outputs where a progress bar would replace one: not an update in place.
+             ("no-live-update.ipynb", "cell 3 (code cell 2", "is tagged expect-live", None),
              # A check that says "Right" to the starting answer and to a named wrong one: both reported.
              ("lenient-check.ipynb", "it should say \"Not yet...\"", "accepted a wrong answer (seven is wrong too)",
               "test_parameters")]
