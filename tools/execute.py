@@ -58,6 +58,10 @@ def log_tail(path, lines=15):
     return "\n      kernel log (" + str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path) + "):\n        " + "\n        ".join(tail)
 
 
+class NotRun(str):
+    """Why a self-test could not run here: reported, counted neither as passed nor as failed."""
+
+
 class Failure(Exception):
     """A notebook failed; the message names the cell."""
 
@@ -463,12 +467,27 @@ def self_test(kernel, timeout, java=None):
     results = []
     if java:
         name = "load-sensitive-check.ipynb"
-        try:
-            result = run(FIXTURES / name, kernel, None, "test_parameters", min(timeout, 30), LoadGenerator(java))
-            caught = any("with every CPU busy" in problem for problem in result.load_problems)
-            results.append((name, None if caught else "the harness let its flip under load pass"))
-        except Failure as e:
-            results.append((name, f"it failed on a quiet machine already: {e}"))
+        # Its first run must be on a quiet machine: work from outside the lab (another build, a
+        # second test run) can take the CPU its check measures. Then it is tried again, twice, and
+        # if the machine stays busy the self-test is reported as not run, with the reason.
+        for attempt in range(1, 4):
+            try:
+                result = run(FIXTURES / name, kernel, None, "test_parameters", min(timeout, 30), LoadGenerator(java))
+                caught = any("with every CPU busy" in problem for problem in result.load_problems)
+                results.append((name, None if caught else "the harness let its flip under load pass"))
+                break
+            except Failure as e:
+                busy = 'it should say "Not yet..." but said: Right' in str(e)
+                if not busy:
+                    results.append((name, f"it failed on a quiet machine already: {e}"))
+                    break
+                if attempt == 3:
+                    results.append((name, NotRun(
+                        "the machine was busy with other work before the lab's load started (three times the "
+                        "fixture's threads had less than 75% of a CPU each); run ./lab test again when nothing "
+                        "else is running")))
+                else:
+                    time.sleep(10)
     cases = [("deliberate-error.ipynb", "cell 3 (code cell 2", "failed", None),
              ("deliberate-timeout.ipynb", "cell 2 (code cell 2", "did not finish within", None),
              # Two outputs where a progress bar would replace one: not an update in place.
@@ -564,7 +583,9 @@ def main():
         args.report.write_text(json.dumps({"memory_limit_mib": args.memory_limit, "lessons": report}, indent=2) + "\n")
     if args.self_test:
         for name, problem in self_test(args.kernel, args.timeout, args.java if args.under_load else None):
-            if problem:
+            if isinstance(problem, NotRun):
+                print(f"  not run: self-test {name}: {problem}", flush=True)
+            elif problem:
                 print(f"  FAIL self-test {name}: {problem}", flush=True)
                 failed += 1
             else:
