@@ -128,9 +128,9 @@ def machine(spec):
         done = subprocess.run([java, "-jar", str(JAR), "machine", "--json"],
                               capture_output=True, text=True, timeout=60, check=True)
         info = json.loads(done.stdout)
-        return {k: info[k] for k in ("cores", "os", "javaVersion") if k in info}
+        return {k: info[k] for k in ("hardwareThreads", "os", "javaVersion") if k in info}
     except (OSError, TypeError, ValueError, subprocess.SubprocessError):
-        return {"cores": os.cpu_count(), "os": f"{platform.system()} {platform.release()} ({platform.machine()})"}
+        return {"hardwareThreads": os.cpu_count(), "os": f"{platform.system()} {platform.release()} ({platform.machine()})"}
 
 
 def execute_pages(pages, kernel, timeout):
@@ -239,8 +239,8 @@ def footer(nb, page):
         return f"<p>Executed on {when:%Y-%m-%d %H:%M %Z} (the machine was not recorded).</p>"
     when = datetime.fromisoformat(run["executed"])
     m = run.get("machine", {})
-    cores = m.get("cores")
-    where = ", ".join(x for x in (f"{cores} CPU{'s' if cores != 1 else ''}" if cores else "",
+    cpus = m.get("hardwareThreads", m.get("cores"))   # "cores" in pages rendered before the rename
+    where = ", ".join(x for x in (f"{cpus} CPU{'s' if cpus != 1 else ''}" if cpus else "",
                                   m.get("os", ""), f"Java {m['javaVersion']}" if m.get("javaVersion") else "") if x)
     if run.get("code_cells"):
         first = (f"Executed with its default parameters on {when:%Y-%m-%d %H:%M %Z}, in {duration(run['seconds'])}, "

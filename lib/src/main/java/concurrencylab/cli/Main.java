@@ -239,7 +239,7 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "machine", mixinStandardHelpOptions = true,
-            description = "Describes this machine as the JVM sees it: cores, Java, memory, operating system.")
+            description = "Describes this machine as the JVM sees it: hardware threads, Java, memory, operating system.")
     static final class MachineCommand implements Callable<Integer> {
         @Option(names = "--json", description = "Print one JSON object instead of text.")
         boolean json;

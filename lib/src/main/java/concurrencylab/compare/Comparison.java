@@ -444,7 +444,7 @@ public final class Comparison implements Displayable {
                 manyWaiting(sleepMillis);
             }
             Machine machine = Machine.describe();
-            String description = String.format(Locale.ROOT, "%d CPU%s, Java %s%s", machine.cores(), machine.cores() == 1 ? "" : "s",
+            String description = String.format(Locale.ROOT, "%d CPU%s, Java %s%s", machine.hardwareThreads(), machine.hardwareThreads() == 1 ? "" : "s",
                     machine.javaVersion(), python.map(p -> ", CPython " + p.version()).orElse(", no CPython"));
             return new Comparison(rows, description, LocalDate.now().toString());
         }

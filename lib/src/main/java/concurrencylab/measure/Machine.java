@@ -11,21 +11,24 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
- * The machine a lesson runs on, as the JVM sees it: cores, JVM, memory, operating system and
- * Java kernel. Every timing in the lab depends on these, so each lesson shows them.
+ * The machine a lesson runs on, as the JVM sees it: hardware threads, JVM, memory, operating
+ * system and Java kernel. Every timing in the lab depends on these, so each lesson shows them.
  *
- * <p>{@code cores} is what {@link Runtime#availableProcessors()} reports: hardware threads
- * (a 4-core laptop with two hyperthreads per core reports 8), after container limits (Binder
- * gives a session one CPU). It is the number of threads that can execute at the same instant. The record is a snapshot:
- * it does not change when the machine's load does.
+ * <p>{@code hardwareThreads} is what {@link Runtime#availableProcessors()} reports: hardware
+ * threads, not cores (a 4-core laptop with two hyperthreads per core reports 8), after the
+ * process's CPU affinity and container limits (Binder gives a session one CPU). It is the most
+ * threads that can execute at the same instant, and so an upper bound on a speed-up: two
+ * hyperthreads share one core's execution units, and hybrid laptops mix fast and slow cores, so
+ * real speed-ups fall short of it. The record is a snapshot: it does not change when the
+ * machine's load does.
  *
  * <pre>{@code
  * Machine machine = Machine.describe();
  * Display.show(machine);                   // a table
- * machine.cores();                         // 2
+ * machine.hardwareThreads();               // 2
  * }</pre>
  *
- * @param cores CPUs (hardware threads) available to this JVM
+ * @param hardwareThreads CPUs (hardware threads, not cores) available to this JVM
  * @param javaVersion the running Java version, e.g. "25.0.1"
  * @param jvm the virtual machine's name and vendor
  * @param maxHeapBytes the most heap this JVM will use (-Xmx)
@@ -33,7 +36,7 @@ import tech.tablesaw.api.Table;
  * @param os operating system name, version and architecture
  * @param kernel the Java kernel this code runs in, or "no Jupyter kernel"
  */
-public record Machine(int cores, String javaVersion, String jvm, long maxHeapBytes,
+public record Machine(int hardwareThreads, String javaVersion, String jvm, long maxHeapBytes,
                       long physicalMemoryBytes, String os, String kernel) implements Displayable {
 
     /** Reads the machine this JVM runs on. */
@@ -50,28 +53,28 @@ public record Machine(int cores, String javaVersion, String jvm, long maxHeapByt
                 Display.kernelName());
     }
 
-    /** True when only one core is available, so that nothing can run in parallel. */
+    /** True when only one CPU is available, so that nothing can run in parallel. */
     public boolean singleCore() {
-        return cores == 1;
+        return hardwareThreads == 1;
     }
 
     /**
-     * One sentence on what this machine can run in parallel: with one core, nothing; with
-     * more, at most one thread per core at any instant.
+     * One sentence on what this machine can run in parallel: with one CPU, nothing; with
+     * more, at most one thread per hardware thread at any instant.
      */
     public String parallelism() {
         if (singleCore()) {
             return "1 CPU: threads and processes here take turns on it, so nothing runs in parallel. "
                     + "Lessons that measure speed-ups show a reference run from a multi-core machine beside yours.";
         }
-        return cores + " CPUs: at most " + cores + " threads (or processes) run at the same instant; "
-                + "any more take turns.";
+        return hardwareThreads + " CPUs (hardware threads): at most " + hardwareThreads
+                + " threads (or processes) run at the same instant; any more take turns.";
     }
 
     /** The machine as label/value pairs, in the order a person reads them. */
     public Map<String, String> properties() {
         Map<String, String> rows = new LinkedHashMap<>();
-        rows.put("CPUs available to the JVM", Integer.toString(cores));
+        rows.put("CPUs (hardware threads) available to the JVM", Integer.toString(hardwareThreads));
         rows.put("Java version", javaVersion);
         rows.put("JVM", jvm);
         rows.put("max heap (-Xmx)", bytes(maxHeapBytes));
@@ -97,11 +100,11 @@ public record Machine(int cores, String javaVersion, String jvm, long maxHeapByt
         return table();
     }
 
-    /** One line: cores, Java, heap, kernel. */
+    /** One line: hardware threads, Java, heap, kernel. */
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "%d CPU%s, Java %s, max heap %s, %s",
-                cores, cores == 1 ? "" : "s", javaVersion, bytes(maxHeapBytes), kernel);
+                hardwareThreads, hardwareThreads == 1 ? "" : "s", javaVersion, bytes(maxHeapBytes), kernel);
     }
 
     /** Bytes in the largest binary unit that keeps the number at least 1, e.g. "1.5 GiB". */

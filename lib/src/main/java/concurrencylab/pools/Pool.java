@@ -1008,7 +1008,7 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
             int max = kind == Kind.PROCESSES ? MAX_PROCESS_WORKERS : MAX_THREAD_WORKERS;
             if (workers < 1 || workers > max) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "workers must be between 1 and %d for a %s pool"
-                        + " (got %d): size a pool to the cores, Runtime.getRuntime().availableProcessors() (here %d)",
+                        + " (got %d): size a pool to the CPUs, Runtime.getRuntime().availableProcessors() (here %d)",
                         max, kind.label(), workers, Runtime.getRuntime().availableProcessors()));
             }
             this.workers = workers;

@@ -116,7 +116,7 @@ public record ReferenceRuns(String machine, String date, List<Run> runs) {
             }
         });
         Machine machine = Machine.describe();
-        String description = String.format(Locale.ROOT, "a %d-CPU %s machine (%s, %s)", machine.cores(),
+        String description = String.format(Locale.ROOT, "a %d-CPU %s machine (%s, %s)", machine.hardwareThreads(),
                 System.getProperty("os.name"), "Java " + machine.javaVersion(),
                 python.map(CPython::toString).orElse("no CPython"));
         return new ReferenceRuns(description, LocalDate.now().toString(), runs);

@@ -35,7 +35,7 @@ class MainTest {
 
         JsonNode json = Main.JSON.readTree(out.toString(StandardCharsets.UTF_8));
         assertThat(status).isZero();
-        assertThat(json.get("cores").asInt()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(json.get("hardwareThreads").asInt()).isEqualTo(Runtime.getRuntime().availableProcessors());
     }
 
     @Test

@@ -8,8 +8,8 @@ import tech.tablesaw.api.Table;
 class MachineTest {
 
     @Test
-    void coresAreWhatTheJvmMayUse() {
-        assertThat(Machine.describe().cores()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    void hardwareThreadsAreWhatTheJvmMayUse() {
+        assertThat(Machine.describe().hardwareThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
     }
 
     @Test
@@ -19,8 +19,8 @@ class MachineTest {
         Table table = machine.table();
 
         assertThat(table.rowCount()).isEqualTo(machine.properties().size()).isEqualTo(7);
-        assertThat(table.stringColumn("property").get(0)).isEqualTo("CPUs available to the JVM");
-        assertThat(table.stringColumn("value").get(0)).isEqualTo(Integer.toString(machine.cores()));
+        assertThat(table.stringColumn("property").get(0)).isEqualTo("CPUs (hardware threads) available to the JVM");
+        assertThat(table.stringColumn("value").get(0)).isEqualTo(Integer.toString(machine.hardwareThreads()));
     }
 
     @Test

@@ -1,0 +1,188 @@
+package concurrencylab.check;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+
+/**
+ * Runs a learner's answer the way a "Your turn" check needs: on its own thread, within a time
+ * limit, as many times as asked, and notes what it left running, so that a check cell judges
+ * what the code does in a few lines, and never hangs.
+ *
+ * <p>Contract: each attempt runs on a new daemon platform thread. If it has not returned when
+ * its limit passes, it is interrupted and reported as timed out; the check goes on (code that
+ * ignores interrupts may keep that daemon thread busy, but the cell ends). After the code
+ * returns, threads and child processes it started get a short grace (up to a second) to end;
+ * those still alive are reported. What is not counted: daemon threads (they do not keep a JVM
+ * alive), virtual threads (the JDK does not list them) and the common ForkJoinPool's workers
+ * (a parallel stream's, which idle out by themselves). Threads started by something else in the
+ * same JVM during the attempt may be counted too; in a notebook nothing else runs then.
+ *
+ * <p>A verdict is a string that starts with "Right" or "Not yet": {@link #right} and
+ * {@link #notYet} write them.
+ *
+ * <pre>{@code
+ * Attempts<Long> runs = Check.repeat(20, Duration.ofSeconds(5), () -> countWithThreads(4, 1_000));
+ * runs.allFine() && runs.values().stream().allMatch(v -> v == 4_000)
+ *     ? Check.right("4,000 every time, and nothing left running")
+ *     : Check.notYet(runs.firstProblemOr("a total other than 4,000: " + runs.values()));
+ * }</pre>
+ */
+public final class Check {
+
+    /** How long threads and processes an answer started get to end after it returns. */
+    static final Duration GRACE = Duration.ofSeconds(1);
+
+    private Check() {
+    }
+
+    /** "Right: " and the reason. */
+    public static String right(String why) {
+        return "Right: " + why;
+    }
+
+    /** "Not yet: " and the hint. */
+    public static String notYet(String hint) {
+        return "Not yet: " + hint;
+    }
+
+    /**
+     * Runs {@code code} once on its own thread, waits at most {@code limit} for it, and reports
+     * what happened.
+     *
+     * @throws IllegalArgumentException if the limit is not positive or more than ten minutes
+     * @throws CancellationException if the calling thread is interrupted (the attempt is interrupted too)
+     */
+    public static <T> Attempt<T> attempt(Duration limit, Callable<T> code) {
+        requireLimit(limit);
+        Set<Thread> threadsBefore = liveThreads();
+        Set<Long> processesBefore = liveChildren();
+        AtomicReference<T> value = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread runner = new Thread(() -> {
+            try {
+                value.set(code.call());
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "check-attempt");
+        runner.setDaemon(true);
+        long start = System.nanoTime();
+        runner.start();
+        boolean timedOut;
+        try {
+            runner.join(limit);
+            timedOut = runner.isAlive();
+            if (timedOut) {
+                runner.interrupt();
+                runner.join(200);
+            }
+        } catch (InterruptedException e) {
+            runner.interrupt();
+            Thread.currentThread().interrupt();
+            throw new CancellationException("the check was interrupted; its attempt was interrupted too");
+        }
+        Duration elapsed = timedOut ? limit : Duration.ofNanos(System.nanoTime() - start);
+        List<String> threadsLeft = threadsLeftSince(threadsBefore, runner);
+        List<String> processesLeft = processesLeftSince(processesBefore);
+        return new Attempt<>(timedOut ? null : value.get(), timedOut ? null : failure.get(), timedOut, elapsed,
+                threadsLeft, processesLeft);
+    }
+
+    /**
+     * Runs {@code code} {@code times} times, one after another, each as {@link #attempt}; stops
+     * at the first attempt that times out, since a hang would only repeat.
+     *
+     * @throws IllegalArgumentException if times is not between 1 and 10,000, or the limit is bad
+     * @throws CancellationException if the calling thread is interrupted
+     */
+    public static <T> Attempts<T> repeat(int times, Duration limit, Callable<T> code) {
+        if (times < 1 || times > 10_000) {
+            throw new IllegalArgumentException("times must be between 1 and 10,000 (got " + times + ")");
+        }
+        requireLimit(limit);
+        List<Attempt<T>> made = new ArrayList<>();
+        for (int i = 0; i < times; i++) {
+            Attempt<T> attempt = attempt(limit, code);
+            made.add(attempt);
+            if (attempt.timedOut()) {
+                break;
+            }
+        }
+        return new Attempts<>(made, times);
+    }
+
+    private static void requireLimit(Duration limit) {
+        if (limit == null || limit.isNegative() || limit.isZero() || limit.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new IllegalArgumentException("the time limit must be more than zero and at most 10 minutes (got "
+                    + limit + ")");
+        }
+    }
+
+    private static Set<Thread> liveThreads() {
+        return new HashSet<>(Thread.getAllStackTraces().keySet());
+    }
+
+    private static final Predicate<Thread> COUNTED = t -> !t.isDaemon()
+            && !(t instanceof ForkJoinWorkerThread w && w.getPool() == ForkJoinPool.commonPool());
+
+    private static List<String> threadsLeftSince(Set<Thread> before, Thread runner) {
+        long deadline = System.nanoTime() + GRACE.toNanos();
+        List<Thread> left = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (!before.contains(t) && t != runner && COUNTED.test(t)) {
+                left.add(t);
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (Thread t : left) {
+            long wait = Math.max(0, deadline - System.nanoTime()) / 1_000_000;
+            try {
+                t.join(Math.max(1, wait));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException("the check was interrupted");
+            }
+            if (t.isAlive()) {
+                names.add(t.getName());
+            }
+        }
+        return names;
+    }
+
+    private static Set<Long> liveChildren() {
+        Set<Long> pids = new HashSet<>();
+        ProcessHandle.current().descendants().forEach(p -> pids.add(p.pid()));
+        return pids;
+    }
+
+    private static List<String> processesLeftSince(Set<Long> before) {
+        long deadline = System.nanoTime() + GRACE.toNanos();
+        List<ProcessHandle> started = ProcessHandle.current().descendants()
+                .filter(p -> !before.contains(p.pid())).toList();
+        List<String> left = new ArrayList<>();
+        for (ProcessHandle p : started) {
+            while (p.isAlive() && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CancellationException("the check was interrupted");
+                }
+            }
+            if (p.isAlive()) {
+                left.add("pid " + p.pid() + ": " + p.info().command().map(c -> c.substring(c.lastIndexOf('/') + 1))
+                        .orElse("?"));
+            }
+        }
+        return left;
+    }
+}
