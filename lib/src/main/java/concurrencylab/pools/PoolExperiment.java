@@ -8,6 +8,7 @@ import concurrencylab.runners.Task;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -224,10 +225,47 @@ public final class PoolExperiment {
 
     /**
      * Runs the same experiment with CPython's {@code multiprocessing.Pool} (or its ThreadPool),
-     * when python3 is installed.
+     * when python3 is installed, with this platform's default start method.
+     *
+     * <p>Counting tasks are first estimated from CPython's counting rate here; a run that would
+     * take more than {@link CPython#DEFAULT_TIME_LIMIT} is skipped with one printed line saying
+     * how long it would take, and the result is empty, as when there is no python3.
      */
     public Optional<PoolRun> runCPython() {
-        return CPython.find().map(python -> PoolRun.fromSummary(readJson(python.runProgram("pool.py", arguments()), "pool.py")));
+        return runCPython(null);
+    }
+
+    /**
+     * As {@link #runCPython()}, with worker processes started by {@code startMethod} ("fork",
+     * "forkserver" or "spawn"; null for the platform's default; ignored for a thread pool).
+     *
+     * @throws IllegalArgumentException for a start method this platform does not offer
+     */
+    public Optional<PoolRun> runCPython(String startMethod) {
+        return CPython.find().flatMap(python -> {
+            List<String> args = new ArrayList<>(arguments());
+            if (startMethod != null && kind == Pool.Kind.PROCESSES) {
+                if (!python.startMethods().contains(startMethod)) {
+                    throw new IllegalArgumentException("startMethod must be one of " + python.startMethods()
+                            + " on this platform (got \"" + startMethod + "\")");
+                }
+                args.addAll(List.of("--start-method", startMethod));
+            }
+            if (maxCount > 0) {
+                boolean processes = kind == Pool.Kind.PROCESSES;
+                int atOnce = processes || !python.gilEnabled()
+                        ? Math.min(workers, Runtime.getRuntime().availableProcessors()) : 1;
+                Duration estimate = python.estimateCounting((double) tasks * maxCount * repeat / atOnce,
+                        processes ? workers : 0);
+                if (estimate.compareTo(python.timeLimit()) > 0) {
+                    System.out.printf(Locale.ROOT, "CPython's pool skipped: %,d x count(%,d) on %d workers would take "
+                                    + "about %s here, beyond the %s limit. Lower the count for CPython to run it.%n",
+                            tasks, maxCount, workers, CPython.human(estimate), CPython.human(python.timeLimit()));
+                    return Optional.empty();
+                }
+            }
+            return Optional.of(PoolRun.fromSummary(readJson(python.runProgram("pool.py", args), "pool.py")));
+        });
     }
 
     /** The command line's arguments for this experiment, e.g. [--kind, processes, --workers, 2, ...]. */

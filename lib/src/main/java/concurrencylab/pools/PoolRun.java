@@ -47,10 +47,24 @@ public record PoolRun(String runtime, String kind, int workers, String mode, int
         return runtime.startsWith("CPython");
     }
 
-    /** E.g. "processes x 2, imap, chunksize 1" or "processes x 2, imap, chunksize 1 (CPython)". */
+    /**
+     * E.g. "processes x 2, imap, chunksize 1" or, for CPython, "processes x 2, imap, chunksize 1
+     * (CPython, forkserver)": the start method for processes, GIL or no GIL for threads.
+     */
     public String label() {
         return kind + " x " + workers + ", " + mode + ", chunksize " + String.format(Locale.ROOT, "%,d", chunksize)
-                + (isCPython() ? " (CPython)" : "");
+                + cpythonMark();
+    }
+
+    /** " (CPython, fork)" / " (CPython, GIL)" for a CPython run ("(CPython)" if it did not say); "" for Java. */
+    private String cpythonMark() {
+        if (!isCPython()) {
+            return "";
+        }
+        String[] parts = runtime.split(", ");   // "CPython 3.14.0, GIL, forkserver"
+        String detail = kind.equals("processes") && parts.length > 2 ? ", " + parts[2]
+                : kind.equals("threads") && parts.length > 1 ? ", " + parts[1] : "";
+        return " (CPython" + detail + ")";
     }
 
     /** Inputs handled per second over the whole call. */
@@ -66,7 +80,7 @@ public record PoolRun(String runtime, String kind, int workers, String mode, int
     /** The call as a {@link PoolCall}, whose chart is the timeline. */
     public PoolCall call() {
         long chunks = timeline.isEmpty() ? (tasks + chunksize - 1) / chunksize : timeline.size();
-        return new PoolCall(kind + (isCPython() ? " (CPython)" : "") + (isReference() ? ", " + runtime : ""), workers, mode,
+        return new PoolCall(kind + cpythonMark() + (isReference() ? ", " + runtime : ""), workers, mode,
                 chunksize, tasks, chunks, wallMillis, firstResultMillis, timeline);
     }
 
@@ -154,7 +168,8 @@ public record PoolRun(String runtime, String kind, int workers, String mode, int
         } else {
             each.add(json.get("wallMillis").asDouble());
         }
-        return new PoolRun(python ? "CPython " + json.get("python").asText() : json.get("runtime").asText(),
+        String runtime = json.has("runtime") ? json.get("runtime").asText() : "CPython " + json.get("python").asText();
+        return new PoolRun(runtime,
                 json.get("kind").asText(), json.get("workers").asInt(), json.get("mode").asText(),
                 json.get("chunksize").asInt(), json.get("tasks").asLong(), json.get("workload").asText(),
                 json.get("maxCount").isNull() ? 0 : json.get("maxCount").asLong(), json.get("startMillis").asDouble(),

@@ -63,9 +63,25 @@ public record Run(Strategy strategy, String runtime, int workers, Task task, Lis
         return runtime.startsWith("CPython");
     }
 
-    /** "threads", or "threads (CPython)" for a Python run: how tables and charts name it. */
+    /**
+     * "threads", or for a Python run "threads (CPython, GIL)", "threads (CPython, no GIL)",
+     * "processes (CPython, forkserver)": how tables and charts name it. (Runs recorded before the
+     * programs reported these read "threads (CPython)".)
+     */
     public String label() {
-        return strategy.label() + (isCPython() ? " (CPython)" : "");
+        if (!isCPython()) {
+            return strategy.label();
+        }
+        // runtime reads "CPython 3.14.0, no GIL, forkserver": the GIL state matters to threads,
+        // the start method to processes.
+        String[] parts = runtime.split(", ");
+        String detail = "";
+        if (strategy == Strategy.THREADS && parts.length > 1) {
+            detail = ", " + parts[1];
+        } else if (strategy == Strategy.PROCESSES && parts.length > 2) {
+            detail = ", " + parts[2];
+        }
+        return strategy.label() + " (CPython" + detail + ")";
     }
 
     /** CPU time over wall time: about the number of cores kept busy. */

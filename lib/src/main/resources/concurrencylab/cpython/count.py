@@ -8,12 +8,13 @@ shape as the article's programs. Prints exactly one JSON object, in the same fie
 import argparse
 import json
 import multiprocessing
-import os
-import platform
 import queue
 import sys
 import threading
 import time
+
+import lab_python
+from lab_python import watch_parent
 
 
 def count(max_count):
@@ -24,16 +25,17 @@ def count(max_count):
     return counter
 
 
-def watch_parent():
-    """Ends this process as soon as the one that started it is gone: no orphan keeps counting."""
-    parent = os.getppid()
-
-    def watch():
-        while os.getppid() == parent:
-            time.sleep(0.25)
-        os._exit(3)
-
-    threading.Thread(target=watch, daemon=True).start()
+def calibrate():
+    """Counts for about 0.2 s on this thread and returns the rate: how the lab estimates how long
+    a run would take before it starts one."""
+    n, elapsed = 100_000, 0.0
+    while elapsed < 0.2:
+        n *= 2
+        start = time.perf_counter()
+        if count(n) != n:
+            sys.exit("count.py: the calibration count came out wrong")
+        elapsed = time.perf_counter() - start
+    return {"countsPerSecond": round(n / elapsed), "calibrationMillis": round(elapsed * 1000, 2)}
 
 
 def worker(number, max_count, t0, results, in_process):
@@ -64,10 +66,19 @@ def collect(results, workers, expected):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--strategy", choices=["sequential", "processes", "threads"], required=True)
+    parser.add_argument("--strategy", choices=["sequential", "processes", "threads"])
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--max-count", type=int, default=10_000_000)
+    parser.add_argument("--start-method", choices=["fork", "forkserver", "spawn"],
+                        help="how multiprocessing starts each process (default: this platform's)")
+    parser.add_argument("--calibrate", action="store_true",
+                        help="print how many counts a second one thread makes here, and stop")
     args = parser.parse_args()
+    if args.calibrate:
+        print(json.dumps(dict(calibrate(), **lab_python.facts(args.start_method))))
+        return 0
+    if args.strategy is None:
+        parser.error("--strategy is required (sequential, processes or threads), unless --calibrate")
     if args.workers < 1 or args.max_count < 1:
         parser.error("--workers and --max-count must be at least 1")
     watch_parent()
@@ -75,8 +86,9 @@ def main():
     t0 = time.perf_counter()
     in_process = args.strategy == "processes"
     if in_process:
-        results = multiprocessing.Queue()
-        workers = [multiprocessing.Process(target=worker, args=(n, args.max_count, t0, results, True), daemon=True)
+        context = multiprocessing.get_context(args.start_method)
+        results = context.Queue()
+        workers = [context.Process(target=worker, args=(n, args.max_count, t0, results, True), daemon=True)
                    for n in range(1, args.workers + 1)]
     else:
         results = queue.Queue()
@@ -95,7 +107,7 @@ def main():
     wall = (time.perf_counter() - t0) * 1000
 
     print(json.dumps({
-        "runtime": f"CPython {platform.python_version()}",
+        "runtime": lab_python.runtime(lab_python.start_method(args.start_method) if in_process else None),
         "strategy": args.strategy,
         "workers": args.workers,
         "maxCount": args.max_count,
@@ -103,10 +115,13 @@ def main():
         "cpuMillis": round(sum(r[4] for r in finished), 2),
         "results": [r[1] for r in finished],
         "timeline": [{"worker": r[0], "startMillis": round(r[2], 2), "endMillis": round(r[3], 2)} for r in finished],
+        **lab_python.facts(args.start_method),
     }))
 
 
-# The guard the article insists on: a child process started by multiprocessing may import
-# this file again, and must not start workers of its own.
+# The guard the article insists on. Under spawn and forkserver (the default on Linux from 3.14,
+# on macOS and Windows spawn) each child imports this file again as "__mp_main__"; without the
+# guard the child would reach main() and try to start processes while it is still starting,
+# which multiprocessing refuses with a RuntimeError. Under fork the child does not re-import.
 if __name__ == "__main__":
     sys.exit(main())

@@ -15,12 +15,14 @@ import json
 import multiprocessing
 import multiprocessing.pool
 import os
-import platform
 import queue
 import statistics
 import sys
 import threading
 import time
+
+import lab_python
+from lab_python import peak_rss_mb, watch_parent
 
 TIMELINE_LIMIT = 1000   # above this many tasks, the bare function is mapped: no timing wrapper
 READY_TIMEOUT = 60.0    # seconds to wait for all N workers to run their initializer
@@ -46,18 +48,6 @@ def timed(func, in_process, item):
     result = func(value)
     end = time.time()
     return index, result, os.getpid() if in_process else threading.get_ident(), start, end
-
-
-def watch_parent():
-    """Ends this process as soon as the one that started it is gone: no orphan keeps counting."""
-    parent = os.getppid()
-
-    def watch():
-        while os.getppid() == parent:
-            time.sleep(0.25)
-        os._exit(3)
-
-    threading.Thread(target=watch, daemon=True).start()
 
 
 def process_ready(ready):
@@ -89,26 +79,6 @@ def default_map_chunksize(length, workers):
     return max(chunksize, 1)
 
 
-def peak_rss_mb():
-    """Peak resident set size of this (parent) process, in MB.
-
-    On Linux, VmHWM from /proc: ru_maxrss would be wrong here, since it survives exec and so
-    reports the peak of whatever process started us (a JVM, say). Elsewhere ru_maxrss (KiB on
-    Linux, bytes on macOS)."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    import resource  # Unix only
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    if sys.platform == "darwin":
-        peak /= 1024
-    return peak / 1024
-
-
 def wait_ready(ready, workers, t0):
     """Waits for one "ready" per worker; fails with a message after READY_TIMEOUT seconds."""
     ids = []
@@ -133,6 +103,8 @@ def main():
     workload.add_argument("--tasks", type=at_least_one, metavar="K", help="K tasks of count(--max-count)")
     workload.add_argument("--squares", type=at_least_one, metavar="K", help="square(x) for x in range(K)")
     parser.add_argument("--max-count", type=at_least_one, metavar="M", help="with --tasks only")
+    parser.add_argument("--start-method", choices=["fork", "forkserver", "spawn"],
+                        help="how multiprocessing starts each worker process (default: this platform's)")
     parser.add_argument("--repeat", type=at_least_one, default=1, metavar="R",
                         help="make the call R times on the same pool and report the median (default 1)")
     args = parser.parse_args()
@@ -172,8 +144,9 @@ def main():
         chunksize = 1
 
     if in_process:
-        ready = multiprocessing.Queue()
-        make_pool = functools.partial(multiprocessing.Pool, args.workers, process_ready, (ready,))
+        context = multiprocessing.get_context(args.start_method)
+        ready = context.Queue()
+        make_pool = functools.partial(context.Pool, args.workers, process_ready, (ready,))
     else:
         ready = queue.Queue()
         make_pool = functools.partial(multiprocessing.pool.ThreadPool, args.workers, thread_ready, (ready,))
@@ -236,12 +209,13 @@ def main():
         "resultsChecksum": checksum,
         "peakRssMB": round(peak_rss_mb(), 1),
         "timeline": timeline,
-        "python": platform.python_version(),
-        "implementation": platform.python_implementation(),
+        "runtime": lab_python.runtime(lab_python.start_method(args.start_method) if in_process else None),
+        **lab_python.facts(args.start_method),
     }))
 
 
-# The guard the article insists on: a child process started by multiprocessing may import
-# this file again, and must not start a pool of its own.
+# The guard the article insists on: under spawn and forkserver each worker imports this file
+# again, and without the guard would try to start a pool of its own while still starting up,
+# which multiprocessing refuses with a RuntimeError.
 if __name__ == "__main__":
     sys.exit(main())

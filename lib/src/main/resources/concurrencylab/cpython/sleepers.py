@@ -13,38 +13,12 @@ cost of one, in nanoseconds.
 import argparse
 import asyncio
 import json
-import os
-import platform
 import statistics
 import sys
-import threading
 import time
 
-
-def watch_parent():
-    """Ends this process as soon as the one that started it is gone."""
-    parent = os.getppid()
-
-    def watch():
-        while os.getppid() == parent:
-            time.sleep(0.25)
-        os._exit(3)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
-def peak_rss_mb():
-    """Peak resident set size of this process, in MB (VmHWM on Linux: ru_maxrss survives exec)."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    import resource  # Unix only
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+import lab_python
+from lab_python import peak_rss_mb, watch_parent
 
 
 async def main(tasks, seconds):
@@ -86,8 +60,7 @@ def switch_cost(switches, repeat):
         "switches": switches // 2 * 2,
         "nanosPerSwitch": round(statistics.median(each), 1),
         "nanosPerSwitchEach": [round(n, 1) for n in each],
-        "python": platform.python_version(),
-        "implementation": platform.python_implementation(),
+        **lab_python.facts(),
     }
 
 
@@ -136,6 +109,5 @@ if __name__ == "__main__":
         "peakRssMB": round(peak_rss_mb(), 1),
         "completed": completed,
         "wallMillisEach": [round(w * 1000, 2) for w in walls],
-        "python": platform.python_version(),
-        "implementation": platform.python_implementation(),
+        **lab_python.facts(),
     }))
