@@ -57,7 +57,7 @@ public record PoolRun(String runtime, String kind, int workers, String mode, int
     }
 
     /** " (CPython, fork)" / " (CPython, GIL)" for a CPython run ("(CPython)" if it did not say); "" for Java. */
-    private String cpythonMark() {
+    String cpythonMark() {
         if (!isCPython()) {
             return "";
         }

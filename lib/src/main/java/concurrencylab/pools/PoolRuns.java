@@ -154,7 +154,7 @@ public final class PoolRuns implements Displayable {
         Map<String, Map<String, Double>> groups = new LinkedHashMap<>();
         runs.stream().sorted(java.util.Comparator.comparingLong(PoolRun::tasks)).forEach(run -> groups
                 .computeIfAbsent(String.format(java.util.Locale.ROOT, "%,d inputs", run.tasks()), k -> new LinkedHashMap<>())
-                .merge(run.kind() + ", " + run.mode() + (run.isCPython() ? " (CPython)" : ""),
+                .merge(run.kind() + ", " + run.mode() + run.cpythonMark(),
                         measure.value.applyAsDouble(run), Math::max));
         return Charts.groupedBars("Pools: " + measure.title + ", by input size", measure.unit, groups);
     }

@@ -138,7 +138,7 @@ public final class Runs implements Displayable, Iterable<Run> {
         }
         Map<String, Map<String, Double>> values = new LinkedHashMap<>();
         for (Run run : runs) {
-            String label = run.strategy().label() + (run.isCPython() ? " (CPython)" : "") + " x" + run.workers();
+            String label = run.label() + " x" + run.workers();
             while (values.containsKey(label)) {
                 label += " ";
             }
