@@ -20,6 +20,13 @@ of the kernel and every process it starts sampled while the lesson runs; more th
 --memory-limit MiB (1536, under Binder's 2 GB) fails the lesson, naming the cell. --report
 writes each lesson's time and peak memory as JSON (for ./lab bench).
 
+With --extremes, each lesson runs instead at the extremes its metadata
+`concurrency_lab.extremes` names, each {"name", "parameters", "cpus", "expect"}: its test
+parameters with the extreme's on top (MAX_COUNT = 10^12, say), and with "cpus" every JVM made
+to see that many CPUs (-XX:ActiveProcessorCount, through JAVA_TOOL_OPTIONS). It must finish
+without a stack trace in any output and without a cell running past its limit (300 s), and
+some output must contain the "expect" text (the message saying what was skipped and why).
+
     python3 tools/execute.py --kernel java --output build/test/notebooks notebooks/
     python3 tools/execute.py --kernel java --under-load --java /path/to/java notebooks/ notebooks/solutions/
     python3 tools/execute.py --kernel java --binder --report build/test/binder.json notebooks/
@@ -378,6 +385,54 @@ def check_outputs(nb, injected, updates):
     return problems
 
 
+STACK_TRACE = re.compile(r"^\s+at [\w$.<>/]+\(.*\)\s*$|^Exception in thread |^Caused by: ", re.M)
+
+
+def output_text(cell):
+    text = ""
+    for out in cell.get("outputs", []):
+        data = out.get("data", {})
+        for part in (out.get("text", ""), data.get("text/plain", ""), data.get("text/html", ""),
+                     "\n".join(out.get("traceback", []))):
+            text += ("".join(part) if isinstance(part, list) else part) + "\n"
+    return text
+
+
+def extreme_problems(nb, injected, extreme):
+    """At an extreme a learner might type, the lesson must end without a stack trace in any
+    output, and say what it skipped (the text the extreme's "expect" names)."""
+    problems = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and STACK_TRACE.search(output_text(cell)):
+            line = next(m.group(0).strip() for m in [STACK_TRACE.search(output_text(cell))])
+            problems.append(f"{describe(nb, i, injected)} printed a stack trace ({line})")
+    expected = extreme.get("expect")
+    if expected and not any(expected in output_text(c) for c in nb.cells if c.cell_type == "code"):
+        problems.append(f"no cell said \"{expected}\", which this extreme should make the lesson say")
+    return problems
+
+
+def extremes_of(path):
+    """The extremes a lesson names in its metadata `concurrency_lab.extremes`."""
+    nb = nbformat.read(path, as_version=4)
+    return nb.metadata.get("concurrency_lab", {}).get("extremes", [])
+
+
+def run_extreme(path, kernel, output, extreme):
+    """Runs a lesson with its test parameters and an extreme's on top; with "cpus", every JVM it
+    starts (the kernel's included) believes the machine has that many (-XX:ActiveProcessorCount)."""
+    saved = os.environ.get("JAVA_TOOL_OPTIONS")
+    if extreme.get("cpus"):
+        os.environ["JAVA_TOOL_OPTIONS"] = ((saved + " ") if saved else "") + f"-XX:ActiveProcessorCount={int(extreme['cpus'])}"
+    try:
+        return run(path, kernel, output, "test_parameters", extreme.get("cell_timeout", 300), extreme=extreme)
+    finally:
+        if saved is None:
+            os.environ.pop("JAVA_TOOL_OPTIONS", None)
+        else:
+            os.environ["JAVA_TOOL_OPTIONS"] = saved
+
+
 class Result:
     """What one notebook's run found: its code cells, seconds, and (when asked for) the checks
     under load and the peak memory."""
@@ -390,13 +445,15 @@ class Result:
         self.peak_cell = None
 
 
-def run(path, kernel, output, params_key, timeout, load=None, memory_limit=None):
+def run(path, kernel, output, params_key, timeout, load=None, memory_limit=None, extreme=None):
     nb = nbformat.read(path, as_version=4)
     settings = nb.metadata.get("concurrency_lab", {})
-    params = settings.get(params_key, {}) if params_key else {}
+    params = dict(settings.get(params_key, {})) if params_key else {}
+    if extreme is not None:
+        params.update(extreme.get("parameters", {}))
     injected = inject(nb, params)
     code_cells = sum(1 for c in nb.cells if c.cell_type == "code")
-    if params_key == "test_parameters":
+    if params_key == "test_parameters" and extreme is None:
         add_wrong_answers(nb)
     load_answers = add_under_load(path, nb) if load is not None else 0
     started = time.monotonic()
@@ -441,11 +498,14 @@ def run(path, kernel, output, params_key, timeout, load=None, memory_limit=None)
                 if watch is not None:
                     watch.stop()
                 if output:
-                    target = output / path.name
+                    target = output / (path.name if extreme is None else f"{path.stem}--{extreme['name']}.ipynb")
                     target.parent.mkdir(parents=True, exist_ok=True)
                     nbformat.write(nb, target)
     updates = client.updates if code_cells else {}
-    problems = check_outputs(nb, injected, updates) + check_verdicts(path, nb, injected)
+    if extreme is not None:
+        problems = extreme_problems(nb, injected, extreme)
+    else:
+        problems = check_outputs(nb, injected, updates) + check_verdicts(path, nb, injected)
     if watch is not None and watch.peak > memory_limit * 2**20:
         problems.append(f"the kernel and the processes it started held {watch.peak / 2**20:,.0f} MiB at once, over the "
                         f"{memory_limit:,} MiB limit (Binder gives 2 GB), during {describe(nb, watch.cell, injected)}")
@@ -526,6 +586,9 @@ def main():
     parser.add_argument("--memory-limit", type=int, default=1536, metavar="MIB",
                         help="with --binder: most resident memory the kernel and its processes may hold (MiB)")
     parser.add_argument("--report", type=Path, help="with --binder: write each lesson's time and peak memory here")
+    parser.add_argument("--extremes", action="store_true",
+                        help="run each lesson at the extremes its metadata names (concurrency_lab.extremes): "
+                             "no stack trace, no cell over its limit, the skip message said")
     args = parser.parse_args()
     if args.binder:
         args.parameters = "default"
@@ -549,6 +612,30 @@ def main():
     memory_limit = args.memory_limit if args.binder else None
     passed = failed = 0
     report = []
+    if args.extremes:
+        for path in notebooks:
+            if is_solution(path):
+                continue
+            for extreme in extremes_of(path):
+                what = f"{path.name} at {extreme['name']}"
+                try:
+                    result = run_extreme(path.resolve(), args.kernel, args.output, extreme)
+                except Failure as e:
+                    print(f"  FAIL {what}: {e}", flush=True)
+                    failed += 1
+                    continue
+                except Exception:
+                    print(f"  FAIL {what}: the harness itself failed:\n{traceback.format_exc()}", flush=True)
+                    failed += 1
+                    continue
+                print(f"  PASS {what} ({result.code_cells} code cells, {result.seconds:.1f} s, no stack trace"
+                      + (f", said \"{extreme['expect']}\"" if extreme.get("expect") else "") + ")", flush=True)
+                passed += 1
+        if args.summary:
+            args.summary.parent.mkdir(parents=True, exist_ok=True)
+            args.summary.write_text(f"{passed} {failed}\n")
+        print(f"  extremes: {passed} passed, {failed} failed")
+        return 1 if failed else 0
     for path in notebooks:
         where = f"{path.parent.name}/{path.name}" if is_solution(path) else path.name
         try:
