@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jfree.chart.JFreeChart;
 
 /**
@@ -40,7 +41,7 @@ import org.jfree.chart.JFreeChart;
  *
  * <p>Contract: tasks woken for the same moment run in the order they went to sleep; a task that
  * runs longer than the slow-step threshold (100 ms unless set) without awaiting is reported by
- * name on the loop's output, as asyncio's debug mode does, since every other task waited
+ * name on the loop's output (asyncio does so only in debug mode), since every other task waited
  * meanwhile. When the main coroutine ends, tasks still running are cancelled and run to their
  * end, so nothing of the loop outlives {@link #run}. Interrupting the loop's thread cancels every
  * task and makes {@code run} throw a {@link CancellationException}.
@@ -64,6 +65,9 @@ public final class EventLoop {
     private final Set<AsyncTask<?>> alive = new LinkedHashSet<>();
     private final List<Step> steps = new ArrayList<>();
     private ExecutorService offLoop;
+    // A ReentrantLock, not synchronized: without continuations the loop runs on a virtual thread,
+    // which on JDK 21-23 would pin its carrier while it holds a monitor.
+    private final ReentrantLock offLoopLock = new ReentrantLock();
     private final Set<Thread> blockingThreads = ConcurrentHashMap.newKeySet();
     private volatile Thread thread;
     private long timerSequence;
@@ -281,18 +285,23 @@ public final class EventLoop {
         }
     }
 
-    synchronized ExecutorService offLoop() {
-        if (offLoop == null) {
-            ThreadFactory named = Thread.ofPlatform().daemon().name("event-loop-blocking-", 1).factory();
-            // Remembered so that shutdown can join them: an executor is terminated once its tasks
-            // have returned, a moment before their threads have ended.
-            offLoop = Executors.newThreadPerTaskExecutor(task -> {
-                Thread thread = named.newThread(task);
-                blockingThreads.add(thread);
-                return thread;
-            });
+    ExecutorService offLoop() {
+        offLoopLock.lock();
+        try {
+            if (offLoop == null) {
+                ThreadFactory named = Thread.ofPlatform().daemon().name("event-loop-blocking-", 1).factory();
+                // Remembered so that shutdown can join them: an executor is terminated once its tasks
+                // have returned, a moment before their threads have ended.
+                offLoop = Executors.newThreadPerTaskExecutor(task -> {
+                    Thread thread = named.newThread(task);
+                    blockingThreads.add(thread);
+                    return thread;
+                });
+            }
+            return offLoop;
+        } finally {
+            offLoopLock.unlock();
         }
-        return offLoop;
     }
 
     /**
@@ -357,11 +366,10 @@ public final class EventLoop {
             steps.add(new Step(task.name(), (start - t0Nanos) / 1e6, (end - t0Nanos) / 1e6));
         }
         if (end - start > slowStepNanos) {
-            synchronized (out) {
-                out.printf(Locale.ROOT, "[event loop] task '%s' ran for %,d ms without awaiting: every other task waited."
-                                + " Await instead of blocking, or move the blocking call off the loop with Async.toThread(...)%n",
-                        task.name(), (end - start) / 1_000_000);
-            }
+            // One printf: PrintStream keeps a single call's output whole, with no monitor of ours held.
+            out.printf(Locale.ROOT, "[event loop] task '%s' ran for %,d ms without awaiting: every other task waited."
+                            + " Await instead of blocking, or move the blocking call off the loop with Async.toThread(...)%n",
+                    task.name(), (end - start) / 1_000_000);
         }
         if (done) {
             alive.remove(task);
@@ -385,15 +393,16 @@ public final class EventLoop {
             runOnce(alive::isEmpty, deadline);
         }
         if (!alive.isEmpty()) {
-            synchronized (out) {
-                out.println("[event loop] " + alive.size() + " task(s) did not end within a second of being cancelled: "
-                        + alive);
-            }
+            out.println("[event loop] " + alive.size() + " task(s) did not end within a second of being cancelled: "
+                    + alive);
         }
         ExecutorService blocking;
-        synchronized (this) {
+        offLoopLock.lock();
+        try {
             blocking = offLoop;
             offLoop = null;
+        } finally {
+            offLoopLock.unlock();
         }
         if (blocking != null) {
             blocking.shutdownNow();

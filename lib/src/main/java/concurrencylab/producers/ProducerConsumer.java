@@ -4,12 +4,13 @@ import concurrencylab.runners.WorkerFailedException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -93,7 +94,9 @@ public final class ProducerConsumer {
         boolean[] flags = new boolean[2]; // [started, ended], under lock
         CountDownLatch opened = new CountDownLatch(1);
         AtomicLong wasted = new AtomicLong();
-        List<ProducerConsumerRun.Event> events = Collections.synchronizedList(new ArrayList<>());
+        // Lock-free, and println below holds no monitor of ours: with virtualThreads(true) these run on
+        // virtual threads, which on JDK 21-23 pin their carrier inside synchronized.
+        Queue<ProducerConsumerRun.Event> events = new ConcurrentLinkedQueue<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<Integer> failedConsumer = new AtomicReference<>(0);
         List<Thread> threads = new ArrayList<>();
@@ -215,18 +218,13 @@ public final class ProducerConsumer {
             throw new WorkerFailedException(failedConsumer.get(), "consumer " + failedConsumer.get() + " failed: " + cause
                     + "; the producer and the other consumers were stopped", cause);
         }
-        List<ProducerConsumerRun.Event> all;
-        synchronized (events) {
-            all = new ArrayList<>(events);
-        }
+        List<ProducerConsumerRun.Event> all = new ArrayList<>(events);
         return new ProducerConsumerRun(style, virtual ? "virtual" : "platform", consumers, tick.toMillis(), counts,
                 millis(t0), wasted.get(), all);
     }
 
     private void println(String line) {
-        synchronized (out) {
-            out.println(line);
-        }
+        out.println(line); // one call: PrintStream keeps its line whole
     }
 
     private static double millis(long t0) {
