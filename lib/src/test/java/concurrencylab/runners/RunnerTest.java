@@ -72,7 +72,9 @@ class RunnerTest {
 
     @Test
     void underTheGilSleepingWorkersOverlap() {
-        Run run = Runner.run(Strategy.GIL_THREADS, 3, Task.sleep(Duration.ofMillis(300)));
+        // Long naps, so that a busy machine's delay in starting a thread (seen: over 300 ms at a
+        // load of 18 on 2 CPUs) cannot make naps that do overlap look one after another.
+        Run run = Runner.run(Strategy.GIL_THREADS, 3, Task.sleep(Duration.ofMillis(1500)));
 
         double lastStart = run.timeline().stream().mapToDouble(Span::startMillis).max().orElseThrow();
         double firstEnd = run.timeline().stream().mapToDouble(Span::endMillis).min().orElseThrow();
