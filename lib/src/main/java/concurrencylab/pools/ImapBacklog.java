@@ -30,7 +30,10 @@ import tech.tablesaw.api.Table;
  * 0 .. inputs - 1, the caller takes the first result and then reads nothing until the pool has
  * taken no input for half a second (or {@link #PAUSE} has passed), and we note how many inputs
  * the pool had taken by then and how much memory the caller's process holds. Then the caller
- * reads the rest and the results' sum is checked.
+ * reads the rest and the results' sum is checked. A run that has not read every result
+ * {@link #TIME_LIMIT} after the call stops there (its pool is closed, or terminated in CPython)
+ * and says so: {@link #finished()} is false, {@link #resultsRead()} says how far it got, and
+ * those results are checked.
  *
  * <p>The lab's {@link Pool#imap} takes at most a window of inputs ahead of its caller
  * (max(1,024, 4 x workers x chunksize)), so it stops early and holds little. CPython's
@@ -49,6 +52,8 @@ import tech.tablesaw.api.Table;
  *
  * @param runtime "Java 25.0.1" or "CPython 3.11.7, GIL, fork"
  * @param inputs how many inputs the call was given
+ * @param resultsRead how many results the caller read before it stopped (all of them, unless
+ *     the run reached {@link #TIME_LIMIT})
  * @param workers the pool's worker processes
  * @param chunksize inputs per task
  * @param waitedMillis how long the caller read nothing
@@ -57,14 +62,16 @@ import tech.tablesaw.api.Table;
  * @param memoryAfterWaitMB the caller's memory at the end of the wait
  * @param memoryKind what the two memory figures are
  */
-public record ImapBacklog(String runtime, long inputs, int workers, int chunksize, double waitedMillis,
+public record ImapBacklog(String runtime, long inputs, long resultsRead, int workers, int chunksize, double waitedMillis,
                           long takenWhileWaiting, double memoryBeforeMB, double memoryAfterWaitMB, String memoryKind)
         implements Displayable {
 
     /** The most inputs a run takes: CPython holds every result, about 40 bytes each, so 5 million is 200 MB. */
     public static final long MAX_INPUTS = 5_000_000L;
     /** The longest the caller waits before it reads on. */
-    public static final Duration PAUSE = Duration.ofSeconds(20);
+    public static final Duration PAUSE = Duration.ofSeconds(10);
+    /** How long after the call a run stops reading, finished or not. */
+    public static final Duration TIME_LIMIT = Duration.ofSeconds(40);
     /** The wait ends once the pool has taken no input for this long. */
     static final Duration STILL = Duration.ofMillis(500);
     private static final int FRESH_JVM_HEAP_MB = 256;
@@ -81,6 +88,11 @@ public record ImapBacklog(String runtime, long inputs, int workers, int chunksiz
         return runtime.startsWith("CPython");
     }
 
+    /** True if the caller read every result within {@link #TIME_LIMIT}. */
+    public boolean finished() {
+        return resultsRead == inputs;
+    }
+
     /** What the wait added to the caller's memory, in MB (never below 0). */
     public double heldMB() {
         return Math.max(0, memoryAfterWaitMB - memoryBeforeMB);
@@ -93,18 +105,22 @@ public record ImapBacklog(String runtime, long inputs, int workers, int chunksiz
 
     /**
      * Measures a pool of this JVM's: as described above, with the heap read after
-     * {@link System#gc()} (in a JVM run with the serial collector, a full collection).
+     * {@link System#gc()} (in a JVM run with the serial collector, a full collection). Reads
+     * results for at most {@code timeLimit} from the call; the caller then closes the pool.
      *
      * @throws IllegalArgumentException for inputs outside 1 .. {@link #MAX_INPUTS}, a chunksize
      *     below 1, or a pause that is not positive
      * @throws IllegalStateException if the results' sum is wrong
      */
-    public static ImapBacklog measure(Pool pool, long inputs, int chunksize, Duration pause) {
+    public static ImapBacklog measure(Pool pool, long inputs, int chunksize, Duration pause, Duration timeLimit) {
         Objects.requireNonNull(pool, "pool");
         requireInputs(inputs);
         Pool.requireChunksize(chunksize);
         if (pause == null || pause.isNegative() || pause.isZero()) {
             throw new IllegalArgumentException("pause must be more than zero (got " + pause + ")");
+        }
+        if (timeLimit == null || timeLimit.compareTo(pause) < 0) {
+            throw new IllegalArgumentException("timeLimit must be at least the pause (got " + timeLimit + ")");
         }
         AtomicLong taken = new AtomicLong();
         Iterable<Long> counted = () -> new Iterator<>() {
@@ -122,6 +138,7 @@ public record ImapBacklog(String runtime, long inputs, int workers, int chunksiz
             }
         };
         double before = liveHeapMB();
+        long t0 = System.nanoTime();
         Iterator<Long> results = pool.imap(PoolFunctions.square(), counted, chunksize).iterator();
         BigInteger sum = BigInteger.valueOf(results.next());
         long wait0 = System.nanoTime();
@@ -140,16 +157,22 @@ public record ImapBacklog(String runtime, long inputs, int workers, int chunksiz
         double waited = (System.nanoTime() - wait0) / 1e6;
         long takenWhileWaiting = taken.get();
         double after = liveHeapMB();
+        long read = 1;
         while (results.hasNext()) {
             sum = sum.add(BigInteger.valueOf(results.next()));
+            read++;
+            if (read % 1000 == 0 && System.nanoTime() - t0 > timeLimit.toNanos()) {
+                break;
+            }
         }
-        BigInteger k = BigInteger.valueOf(inputs);
+        // imap keeps input order, so the results read are the squares of 0 .. read - 1.
+        BigInteger k = BigInteger.valueOf(read);
         BigInteger expected = k.subtract(BigInteger.ONE).multiply(k).multiply(k.shiftLeft(1).subtract(BigInteger.ONE))
                 .divide(BigInteger.valueOf(6));
         if (!sum.equals(expected)) {
             throw new IllegalStateException("the results sum to " + sum + ", not " + expected + ": some result is wrong");
         }
-        return new ImapBacklog("Java " + System.getProperty("java.version"), inputs, pool.workers(), chunksize, waited,
+        return new ImapBacklog("Java " + System.getProperty("java.version"), inputs, read, pool.workers(), chunksize, waited,
                 takenWhileWaiting, before, after, JAVA_MEMORY);
     }
 
@@ -165,7 +188,7 @@ public record ImapBacklog(String runtime, long inputs, int workers, int chunksiz
         List<String> command = ChildJvms.command(FRESH_JVM_HEAP_MB, ImapBacklog.class);
         command.addAll(List.of(Long.toString(ProcessHandle.current().pid()), Long.toString(inputs),
                 Integer.toString(workers), Integer.toString(chunksize)));
-        return fromJson(ChildJvms.outputOf(command, "the fresh JVM measuring imap"), false);
+        return said(fromJson(ChildJvms.outputOf(command, "the fresh JVM measuring imap"), false));
     }
 
     /**
@@ -178,15 +201,27 @@ public record ImapBacklog(String runtime, long inputs, int workers, int chunksiz
      */
     public static Optional<ImapBacklog> cpython(long inputs, int workers, int chunksize) {
         check(inputs, workers, chunksize);
-        return CPython.find().map(python -> fromJson(python.runProgram("imap_backlog.py", List.of(
+        return CPython.find().map(python -> said(fromJson(python.runProgram("imap_backlog.py", List.of(
                 "--workers", Integer.toString(workers), "--inputs", Long.toString(inputs),
-                "--chunksize", Integer.toString(chunksize), "--pause", Long.toString(PAUSE.toSeconds()))), true));
+                "--chunksize", Integer.toString(chunksize), "--pause", Long.toString(PAUSE.toSeconds()),
+                "--time-limit", Long.toString(TIME_LIMIT.toSeconds()))), true)));
+    }
+
+    /** Prints one line for a run that stopped before its end, saying how far it got and what to change. */
+    private static ImapBacklog said(ImapBacklog run) {
+        if (!run.finished()) {
+            System.out.printf(Locale.ROOT, "%s stopped after %s: %,d of %,d results read, at chunksize %,d. "
+                            + "Lower the inputs or raise the chunksize to see it to the end.%n", run.label(),
+                    CPython.human(TIME_LIMIT), run.resultsRead, run.inputs, run.chunksize);
+        }
+        return run;
     }
 
     /** One row per run: what ran, what it was given, how far it ran ahead, and the caller's memory. */
     public static Table table(List<ImapBacklog> runs) {
         StringColumn what = StringColumn.create("run");
         LongColumn inputs = LongColumn.create("inputs");
+        LongColumn read = LongColumn.create("results read");
         LongColumn taken = LongColumn.create("inputs taken while we waited");
         DoubleColumn waited = DoubleColumn.create("waited s");
         DoubleColumn before = DoubleColumn.create("memory before MB");
@@ -195,13 +230,14 @@ public record ImapBacklog(String runtime, long inputs, int workers, int chunksiz
         for (ImapBacklog run : runs) {
             what.append(run.label() + String.format(Locale.ROOT, ", %d workers, chunksize %,d", run.workers, run.chunksize));
             inputs.append(run.inputs);
+            read.append(run.resultsRead);
             taken.append(run.takenWhileWaiting);
             waited.append(Math.round(run.waitedMillis / 100) / 10.0);
             before.append(Math.round(run.memoryBeforeMB * 10) / 10.0);
             after.append(Math.round(run.memoryAfterWaitMB * 10) / 10.0);
             kind.append(run.memoryKind);
         }
-        return Table.create("imap while the caller reads nothing", what, inputs, taken, waited, before, after, kind);
+        return Table.create("imap while the caller reads nothing", what, inputs, read, taken, waited, before, after, kind);
     }
 
     /** Bars of {@link #heldMB()}, one per run: the memory the caller's process gained while it waited. */
@@ -239,11 +275,12 @@ public record ImapBacklog(String runtime, long inputs, int workers, int chunksiz
         ImapBacklog run;
         try (Pool pool = Pool.builder(Pool.Kind.PROCESSES).workers(workers).output(System.err).build()) {
             pool.map(PoolFunctions.square(), List.of(1L, 2L));   // every worker is up before we measure
-            run = measure(pool, inputs, chunksize, PAUSE);
+            run = measure(pool, inputs, chunksize, PAUSE, TIME_LIMIT);
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("runtime", run.runtime);
         json.put("inputs", run.inputs);
+        json.put("resultsRead", run.resultsRead);
         json.put("workers", run.workers);
         json.put("chunksize", run.chunksize);
         json.put("waitedMillis", run.waitedMillis);
@@ -266,7 +303,8 @@ public record ImapBacklog(String runtime, long inputs, int workers, int chunksiz
             throw new IllegalStateException((python ? "imap_backlog.py" : "the fresh JVM")
                     + " printed something other than its JSON result: " + output.strip(), e);
         }
-        return new ImapBacklog(json.get("runtime").asText(), json.get("inputs").asLong(), json.get("workers").asInt(),
+        return new ImapBacklog(json.get("runtime").asText(), json.get("inputs").asLong(), json.get("resultsRead").asLong(),
+                json.get("workers").asInt(),
                 json.get("chunksize").asInt(), json.get("waitedMillis").asDouble(), json.get("takenWhileWaiting").asLong(),
                 json.get("memoryBeforeMB").asDouble(), json.get("memoryAfterWaitMB").asDouble(),
                 json.get("memoryKind").asText());

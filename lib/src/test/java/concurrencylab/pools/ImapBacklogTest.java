@@ -15,11 +15,11 @@ class ImapBacklogTest {
     @Test
     void theLabsImapStopsTakingInputsAtItsWindowWhileTheCallerWaits() {
         try (Pool pool = Pool.threads(2)) {
-            ImapBacklog run = ImapBacklog.measure(pool, 200_000, 10, Duration.ofSeconds(10));
+            ImapBacklog run = ImapBacklog.measure(pool, 200_000, 10, Duration.ofSeconds(10), Duration.ofSeconds(60));
 
             // The window is max(1,024, 4 x 2 workers x 10); a chunk or two more may be in hand.
             assertThat(run.takenWhileWaiting()).isLessThan(2_000);
-            assertThat(run.inputs()).isEqualTo(200_000);
+            assertThat(run.finished()).isTrue();
             assertThat(run.isCPython()).isFalse();
         }
     }
@@ -36,6 +36,17 @@ class ImapBacklogTest {
     }
 
     @Test
+    void aRunThatReachesItsTimeLimitStopsAndChecksTheResultsItRead() {
+        try (Pool pool = Pool.threads(2)) {
+            // The wait alone uses up the limit, so the caller stops at its first look at the clock.
+            ImapBacklog run = ImapBacklog.measure(pool, 5_000_000, 1, Duration.ofMillis(100), Duration.ofMillis(100));
+
+            assertThat(run.finished()).isFalse();
+            assertThat(run.resultsRead()).isEqualTo(1_000);
+        }
+    }
+
+    @Test
     void tooManyInputsAreRefusedBeforeAnythingStarts() {
         assertThatThrownBy(() -> ImapBacklog.cpython(ImapBacklog.MAX_INPUTS + 1, 2, 100))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -44,8 +55,8 @@ class ImapBacklogTest {
 
     @Test
     void theTableHasOneRowPerRunAndSaysWhatEachMemoryFigureIs() {
-        ImapBacklog java = new ImapBacklog("Java 25", 1_000, 2, 10, 600, 1_040, 3.0, 3.1, "live heap (after a full GC)");
-        ImapBacklog python = new ImapBacklog("CPython 3.11.7, GIL, fork", 1_000, 2, 10, 600, 1_000, 16, 17,
+        ImapBacklog java = new ImapBacklog("Java 25", 1_000, 1_000, 2, 10, 600, 1_040, 3.0, 3.1, "live heap (after a full GC)");
+        ImapBacklog python = new ImapBacklog("CPython 3.11.7, GIL, fork", 1_000, 1_000, 2, 10, 600, 1_000, 16, 17,
                 "resident set");
 
         var table = ImapBacklog.table(List.of(java, python));
