@@ -1,13 +1,12 @@
 """Which work lets CPython threads run at the same time? N threads hash large buffers with
 hashlib (C code that releases the GIL while it hashes more than 2 KiB), then N threads count in
 pure Python (which holds it). For each, the process's CPU time over the wall time: about how
-many CPUs were busy at once. Prints one JSON object.
+many CPUs were busy at once. Prints three lines of text, for a person.
 
     python3 gil_release.py --threads 4
 """
 import argparse
 import hashlib
-import json
 import os
 import sys
 import threading
@@ -53,14 +52,14 @@ def main():
         parser.error("--threads must be 1 to 64, --hash-rounds and --max-count at least 1")
     watch_parent()
     hashing(1)  # warm up: the buffer is paged in, the hash code loaded
-    results = {}
-    for name, target, arg in (("hashing", hashing, args.hash_rounds), ("counting", counting, args.max_count)):
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"{lab_python.runtime()}, {cpus} CPU{'s' if cpus != 1 else ''}, "
+          f"{args.threads} thread{'s' if args.threads != 1 else ''} at once:")
+    for label, target, arg in (
+            (f"hashing {args.hash_rounds} x 16 MiB each (hashlib: C code)", hashing, args.hash_rounds),
+            (f"counting to {args.max_count:,} each (pure Python)", counting, args.max_count)):
         wall, cpu = on_threads(args.threads, target, arg)
-        results[name] = {"wallMillis": round(wall, 1), "cpuMillis": round(cpu, 1), "busyCpus": round(cpu / wall, 2)}
-    print(json.dumps({"runtime": lab_python.runtime(), "threads": args.threads, "cpus": os.cpu_count(),
-                      "hashRounds": args.hash_rounds, "maxCount": args.max_count, **results,
-                      **lab_python.facts()}))
-
+        print(f"  {label:<44} wall {wall / 1000:5.2f} s, CPU {cpu / 1000:5.2f} s: {cpu / wall:4.2f} CPUs busy")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -35,6 +35,23 @@ class RunsTest {
     }
 
     @Test
+    void cpythonProcessesAreMeasuredAgainstTheSequentialRunOfTheSameInterpreter() {
+        Run sequential = cpython(Strategy.SEQUENTIAL, "CPython 3.14.0, GIL", 400);
+        Run processes = cpython(Strategy.PROCESSES, "CPython 3.14.0, GIL, forkserver", 200);
+        Run otherPython = cpython(Strategy.PROCESSES, "CPython 3.13.1, GIL, fork", 100);
+
+        Runs runs = Runs.of(sequential, processes, otherPython);
+
+        assertThat(runs.speedUp(processes)).isEqualTo(2.0);
+        assertThat(runs.speedUp(otherPython)).isNaN();
+    }
+
+    private static Run cpython(Strategy strategy, String runtime, double wall) {
+        return new Run(strategy, runtime, 2, TASK, List.of(1_000L, 1_000L), List.of(new Span(1, 0, wall), new Span(2, 0, wall)),
+                wall, wall, List.of(), -1, List.of());
+    }
+
+    @Test
     void theTableHasOneRowPerRunWithWallCpuAndSpeedUp() {
         Table table = Runs.of(run(Strategy.SEQUENTIAL, 2, 400, 400), run(Strategy.THREADS, 2, 200, 390)).table();
 
