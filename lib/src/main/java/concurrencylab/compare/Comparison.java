@@ -501,6 +501,7 @@ public final class Comparison implements Displayable {
             String small = String.format(Locale.ROOT, "%d x count(%,d)", w, n);
             Optional<Run> sequential = p.tryRun(Strategy.SEQUENTIAL, w, n);
             if (sequential.isEmpty()) {
+                System.out.println("CPython's other CPU-bound runs skipped too: their speed-ups need its sequential run.");
                 return;
             }
             double pySequential = add(Workload.CPU_BOUND, "sequential", runtime, small, 0, () -> sequential.get().wallMillis());
