@@ -89,7 +89,7 @@ public final class Comparison implements Displayable {
      *
      * @param workload the kind of work
      * @param strategy e.g. "threads", "process pool", "event loop"
-     * @param runtime "Java 25.0.1" or "CPython 3.11.2"
+     * @param runtime "Java 25.0.1", or "CPython 3.11.2, GIL, fork": version, GIL state, start method
      * @param work what was done, e.g. "4 x count(2,000,000,000)"
      * @param wallMillis how long it took
      * @param baselineMillis the same work one piece at a time
@@ -106,9 +106,24 @@ public final class Comparison implements Displayable {
             return runtime.startsWith("CPython");
         }
 
-        /** The strategy, marked "(CPython)" for CPython's. */
+        /**
+         * The strategy, marked for CPython's with what decides its figure: "threads (CPython,
+         * GIL)" or "threads (CPython, no GIL)" for threads, the start method for processes
+         * ("process pool (CPython, forkserver)"), plain "(CPython)" otherwise. The runtime reads
+         * "CPython 3.14.0, no GIL, forkserver"; an older one without those parts gets "(CPython)".
+         */
         public String label() {
-            return strategy + (isCPython() ? " (CPython)" : "");
+            if (!isCPython()) {
+                return strategy;
+            }
+            String[] parts = runtime.split(", ");
+            String detail = "";
+            if (strategy.equals("threads") && parts.length > 1) {
+                detail = ", " + parts[1];
+            } else if ((strategy.equals("processes") || strategy.equals("process pool")) && parts.length > 2) {
+                detail = ", " + parts[2];
+            }
+            return strategy + " (CPython" + detail + ")";
         }
     }
 
@@ -445,7 +460,7 @@ public final class Comparison implements Displayable {
             }
             Machine machine = Machine.describe();
             String description = String.format(Locale.ROOT, "%d CPU%s, Java %s%s", machine.hardwareThreads(), machine.hardwareThreads() == 1 ? "" : "s",
-                    machine.javaVersion(), python.map(p -> ", CPython " + p.version()).orElse(", no CPython"));
+                    machine.javaVersion(), python.map(p -> ", CPython " + p.version() + " (" + p.gilLabel() + ")").orElse(", no CPython"));
             return new Comparison(rows, description, LocalDate.now().toString());
         }
 
@@ -472,22 +487,41 @@ public final class Comparison implements Displayable {
                 }
                 return result;
             }));
-            python.ifPresent(p -> {
-                String runtime = "CPython " + p.version();
-                String small = String.format(Locale.ROOT, "%d x count(%,d)", w, settings.cpythonMaxCount);
-                double pySequential = add(Workload.CPU_BOUND, "sequential", runtime, small, 0,
-                        () -> p.run(Strategy.SEQUENTIAL, w, settings.cpythonMaxCount).wallMillis());
-                for (Strategy strategy : List.of(Strategy.PROCESSES, Strategy.THREADS)) {
-                    add(Workload.CPU_BOUND, name(strategy), runtime, small, pySequential,
-                            () -> p.run(strategy, w, settings.cpythonMaxCount).wallMillis());
-                }
+            python.ifPresent(p -> cpythonCpuBound(p, w));
+        }
+
+        /**
+         * CPython's counterparts of the CPU-bound rows, each estimated first and skipped (with one
+         * line saying so, from {@link CPython#tryRun}) when it would take longer than CPython's
+         * time limit; without its sequential run there is no baseline, so the rest are skipped too.
+         */
+        private void cpythonCpuBound(CPython p, int w) {
+            String runtime = runtime(p);
+            long n = settings.cpythonMaxCount;
+            String small = String.format(Locale.ROOT, "%d x count(%,d)", w, n);
+            Optional<Run> sequential = p.tryRun(Strategy.SEQUENTIAL, w, n);
+            if (sequential.isEmpty()) {
+                System.out.println("CPython's other CPU-bound runs skipped too: their speed-ups need its sequential run.");
+                return;
+            }
+            double pySequential = add(Workload.CPU_BOUND, "sequential", runtime, small, 0, () -> sequential.get().wallMillis());
+            for (Strategy strategy : List.of(Strategy.PROCESSES, Strategy.THREADS)) {
+                p.tryRun(strategy, w, n).ifPresent(run ->
+                        add(Workload.CPU_BOUND, name(strategy), runtime, small, pySequential, run::wallMillis));
+            }
+            if (p.estimate(Strategy.PROCESSES, w, n).compareTo(p.timeLimit()) <= 0) {
                 add(Workload.CPU_BOUND, name(Pool.Kind.PROCESSES), runtime, small, pySequential, () -> {
-                    PoolRun run = PoolExperiment.counts(w, settings.cpythonMaxCount).kind(Pool.Kind.PROCESSES).workers(w)
-                            .runCPython().orElseThrow();
+                    PoolRun run = PoolExperiment.counts(w, n).kind(Pool.Kind.PROCESSES).workers(w).runCPython().orElseThrow();
                     return run.startMillis() + run.wallMillis();
                 });
-            });
+            } else {
+                System.out.println("CPython process pool skipped too, for the same reason as its processes.");
+            }
+        }
 
+        /** "CPython 3.11.7, GIL, fork": what a CPython row's label reads its GIL state and start method from. */
+        private static String runtime(CPython p) {
+            return "CPython " + p.version() + ", " + p.gilLabel() + ", " + p.defaultStartMethod();
         }
 
         /** Every worker sleeps. */
@@ -513,7 +547,7 @@ public final class Comparison implements Displayable {
             }
             add(Workload.IO_BOUND, "event loop", java, sleeping, oneAtATime,
                     () -> Sleepers.run(Sleepers.Runner.EVENT_LOOP, w, settings.sleep).wallMillis());
-            python.ifPresent(p -> add(Workload.IO_BOUND, "event loop", "CPython " + p.version(), sleeping, oneAtATime,
+            python.ifPresent(p -> add(Workload.IO_BOUND, "event loop", runtime(p), sleeping, oneAtATime,
                     () -> Sleepers.runCPython(w, settings.sleep, 1).orElseThrow().wallMillis()));
 
         }
@@ -532,7 +566,7 @@ public final class Comparison implements Displayable {
                     });
                 }
             }
-            python.ifPresent(p -> add(Workload.MANY_WAITING, "event loop", "CPython " + p.version(), waiting, allInTurn, () -> {
+            python.ifPresent(p -> add(Workload.MANY_WAITING, "event loop", runtime(p), waiting, allInTurn, () -> {
                 SleepersRun run = Sleepers.runCPython(tasks, settings.sleep, 1).orElseThrow();
                 requireAll(run);
                 return run.wallMillis();

@@ -3,7 +3,14 @@ package concurrencylab.measure;
 import concurrencylab.display.Display;
 import concurrencylab.display.Displayable;
 import java.lang.management.ManagementFactory;
+import java.io.IOException;
 import java.lang.management.OperatingSystemMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.stream.Stream;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +28,9 @@ import tech.tablesaw.api.Table;
  * hyperthreads share one core's execution units, and hybrid laptops mix fast and slow cores, so
  * real speed-ups fall short of it. The record is a snapshot: it does not change when the
  * machine's load does.
+ *
+ * <p>Where Linux says, {@link #physicalCores()} counts the machine's cores (each core once,
+ * however many hardware threads it runs), so that the table shows both numbers side by side.
  *
  * <pre>{@code
  * Machine machine = Machine.describe();
@@ -53,6 +63,41 @@ public record Machine(int hardwareThreads, String javaVersion, String jvm, long 
                 Display.kernelName());
     }
 
+    /** Where Linux describes each CPU's place in the machine: its core and its package (socket). */
+    static final Path LINUX_CPUS = Path.of("/sys/devices/system/cpu");
+
+    /**
+     * The machine's physical cores, as Linux lists them: each distinct (package, core) pair among
+     * its CPUs counts once, so two hyperthreads of one core count as one. This is the whole
+     * machine's count, not this JVM's share (a container's limit or a CPU affinity may leave the
+     * JVM fewer {@link #hardwareThreads}); empty where the operating system does not say (macOS,
+     * Windows, some containers).
+     */
+    public static OptionalInt physicalCores() {
+        return physicalCores(LINUX_CPUS);
+    }
+
+    /** {@link #physicalCores()} read from a folder laid out as Linux's /sys/devices/system/cpu. */
+    static OptionalInt physicalCores(Path cpus) {
+        if (!Files.isDirectory(cpus)) {
+            return OptionalInt.empty();
+        }
+        Set<String> cores = new HashSet<>();
+        try (Stream<Path> entries = Files.list(cpus)) {
+            for (Path cpu : entries.filter(p -> p.getFileName().toString().matches("cpu[0-9]+")).toList()) {
+                Path topology = cpu.resolve("topology");
+                Path core = topology.resolve("core_id");
+                Path chip = topology.resolve("physical_package_id");
+                if (Files.isReadable(core) && Files.isReadable(chip)) {
+                    cores.add(Files.readString(chip).strip() + "/" + Files.readString(core).strip());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return OptionalInt.empty();
+        }
+        return cores.isEmpty() ? OptionalInt.empty() : OptionalInt.of(cores.size());
+    }
+
     /** True when only one CPU is available, so that nothing can run in parallel. */
     public boolean singleCore() {
         return hardwareThreads == 1;
@@ -71,10 +116,16 @@ public record Machine(int hardwareThreads, String javaVersion, String jvm, long 
                 + " threads (or processes) run at the same instant; any more take turns.";
     }
 
-    /** The machine as label/value pairs, in the order a person reads them. */
+    /**
+     * The machine as label/value pairs, in the order a person reads them: hardware threads first,
+     * then the machine's physical cores (where Linux says), Java, memory, system and kernel.
+     */
     public Map<String, String> properties() {
         Map<String, String> rows = new LinkedHashMap<>();
         rows.put("CPUs (hardware threads) available to the JVM", Integer.toString(hardwareThreads));
+        OptionalInt cores = physicalCores();
+        rows.put("physical cores of the whole machine", cores.isPresent() ? Integer.toString(cores.getAsInt())
+                : "not known here (Linux lists them)");
         rows.put("Java version", javaVersion);
         rows.put("JVM", jvm);
         rows.put("max heap (-Xmx)", bytes(maxHeapBytes));

@@ -71,10 +71,24 @@ public final class Runs implements Displayable, Iterable<Run> {
     public double speedUp(Run run) {
         return runs.stream()
                 .filter(r -> r.strategy() == Strategy.SEQUENTIAL && r.workers() == run.workers()
-                        && r.task().equals(run.task()) && r.runtime().equals(run.runtime()))
+                        && r.task().equals(run.task()) && sameInterpreter(r.runtime(), run.runtime()))
                 .findFirst()
                 .map(sequential -> sequential.wallMillis() / run.wallMillis())
                 .orElse(Double.NaN);
+    }
+
+    /**
+     * True for two runtimes of one interpreter: "CPython 3.11.7, GIL" (its sequential run) and
+     * "CPython 3.11.7, GIL, fork" (its processes) are one, the start method only says how the
+     * processes started.
+     */
+    private static boolean sameInterpreter(String a, String b) {
+        return interpreter(a).equals(interpreter(b));
+    }
+
+    private static String interpreter(String runtime) {
+        String[] parts = runtime.split(", ");
+        return parts.length > 2 ? parts[0] + ", " + parts[1] : runtime;
     }
 
     /**

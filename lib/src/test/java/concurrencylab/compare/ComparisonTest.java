@@ -46,6 +46,27 @@ class ComparisonTest {
     }
 
     @Test
+    void cpythonRowsSayWhetherTheirThreadsHadTheGilAndHowTheirProcessesStarted() {
+        String runtime = "CPython 3.14.0, no GIL, forkserver";
+        Comparison.Row threads = new Comparison.Row(Comparison.Workload.CPU_BOUND, "threads", runtime, "2 x count(10)", 1, 2);
+        Comparison.Row pool = new Comparison.Row(Comparison.Workload.CPU_BOUND, "process pool", runtime, "2 x count(10)", 1, 2);
+        Comparison.Row loop = new Comparison.Row(Comparison.Workload.IO_BOUND, "event loop", runtime, "2 x sleep(1 ms)", 1, 2);
+        Comparison.Row old = new Comparison.Row(Comparison.Workload.CPU_BOUND, "threads", "CPython 3.11.2", "2 x count(10)", 1, 2);
+
+        assertThat(threads.label()).isEqualTo("threads (CPython, no GIL)");
+        assertThat(pool.label()).isEqualTo("process pool (CPython, forkserver)");
+        assertThat(loop.label()).isEqualTo("event loop (CPython)");
+        assertThat(old.label()).isEqualTo("threads (CPython)");
+    }
+
+    @Test
+    void measuredCpythonThreadsAreLabelledWithTheirGil() {
+        CPython.find().ifPresent(p -> assertThat(small.rows(Comparison.Workload.CPU_BOUND).stream()
+                .filter(r -> r.isCPython() && r.strategy().equals("threads")).map(Comparison.Row::label))
+                .containsExactly("threads (CPython, " + p.gilLabel() + ")"));
+    }
+
+    @Test
     void cpythonsCounterpartsJoinWherePythonExists() {
         List<Comparison.Row> python = small.rows().stream().filter(Comparison.Row::isCPython).toList();
         if (CPython.find().isEmpty()) {

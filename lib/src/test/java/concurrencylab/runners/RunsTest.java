@@ -35,6 +35,23 @@ class RunsTest {
     }
 
     @Test
+    void cpythonProcessesAreMeasuredAgainstTheSequentialRunOfTheSameInterpreter() {
+        Run sequential = cpython(Strategy.SEQUENTIAL, "CPython 3.14.0, GIL", 400);
+        Run processes = cpython(Strategy.PROCESSES, "CPython 3.14.0, GIL, forkserver", 200);
+        Run otherPython = cpython(Strategy.PROCESSES, "CPython 3.13.1, GIL, fork", 100);
+
+        Runs runs = Runs.of(sequential, processes, otherPython);
+
+        assertThat(runs.speedUp(processes)).isEqualTo(2.0);
+        assertThat(runs.speedUp(otherPython)).isNaN();
+    }
+
+    private static Run cpython(Strategy strategy, String runtime, double wall) {
+        return new Run(strategy, runtime, 2, TASK, List.of(1_000L, 1_000L), List.of(new Span(1, 0, wall), new Span(2, 0, wall)),
+                wall, wall, List.of(), -1, List.of());
+    }
+
+    @Test
     void theTableHasOneRowPerRunWithWallCpuAndSpeedUp() {
         Table table = Runs.of(run(Strategy.SEQUENTIAL, 2, 400, 400), run(Strategy.THREADS, 2, 200, 390)).table();
 
@@ -111,6 +128,29 @@ class RunsTest {
     void aSweepBeyondTheStrategysLimitIsRejectedBeforeItStarts() {
         assertThatThrownBy(() -> Scaling.sweep(Strategy.THREADS, TASK, 0))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("maxWorkers must be between 1 and 64 (got 0)");
+                .hasMessageStartingWith("maxWorkers must be between 1 and 1024 (got 0)");
+    }
+
+    @Test
+    void aSmallSweepTriesEveryWorkerCount() {
+        assertThat(Scaling.workerCounts(1, 1)).containsExactly(1);
+        assertThat(Scaling.workerCounts(4, 2)).containsExactly(1, 2, 3, 4);
+        assertThat(Scaling.workerCounts(8, 64)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+    }
+
+    @Test
+    void aBigSweepDoublesAndStillVisitsTheCpuCountAndTheEnd() {
+        assertThat(Scaling.workerCounts(96, 48)).containsExactly(1, 2, 4, 8, 16, 32, 48, 64, 96);
+        assertThat(Scaling.workerCounts(12, 6)).containsExactly(1, 2, 4, 6, 8, 12);
+        assertThat(Scaling.workerCounts(1024, 2048)).hasSize(11).endsWith(512, 1024);
+    }
+
+    @Test
+    void theDashedLineIsLabelledAsAnUpperBound() {
+        Scaling twoCpus = new Scaling(Strategy.THREADS, TASK, 2, 100, List.of(run(Strategy.THREADS, 1, 100, 100)));
+
+        assertThat(twoCpus.chart().getXYPlot().getDataset().getSeriesKey(1))
+                .isEqualTo("ideal (upper bound): min(workers, 2 hardware threads)");
+        assertThat(twoCpus.table().columnNames()).contains("upper bound");
     }
 }
