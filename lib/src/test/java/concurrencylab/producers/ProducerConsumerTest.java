@@ -42,11 +42,13 @@ class ProducerConsumerTest {
 
     @Test
     void pollingWastesWakeUpsAndWaitingWastesNone() {
-        ProducerConsumerRun polling = ProducerConsumer.builder(Commands.script(Duration.ofMillis(200), "Start"))
+        // Start comes a second in: long enough that each polling consumer looks at the unset flag
+        // at least once however busy the machine (about 100 times each on a quiet one).
+        ProducerConsumerRun polling = ProducerConsumer.builder(Commands.script(Duration.ofMillis(1000), "Start"))
                 .consumers(3).tick(Duration.ofMillis(10)).counts(1).style(ProducerConsumer.Style.POLLING).output(out).build().run();
-        ProducerConsumerRun waiting = ProducerConsumer.builder(Commands.script(Duration.ofMillis(200), "Start"))
+        ProducerConsumerRun waiting = ProducerConsumer.builder(Commands.script(Duration.ofMillis(1000), "Start"))
                 .consumers(3).tick(Duration.ofMillis(10)).counts(1).style(ProducerConsumer.Style.WAITING).output(out).build().run();
-        assertThat(polling.wastedWakeUps()).as("about 3 consumers x 20 ticks").isGreaterThan(30);
+        assertThat(polling.wastedWakeUps()).as("at least one wasted look per consumer").isGreaterThanOrEqualTo(3);
         assertThat(waiting.wastedWakeUps()).isZero();
     }
 
