@@ -295,19 +295,25 @@ public final class Budget {
     }
 
     private static double measureCountsPerSecond() {
+        // Doubling until one count takes 20 ms (the JIT has compiled the loop by then), then the
+        // median of five such counts: a typical rate, not the best moment of a busy machine.
         long n = 1 << 20;
-        double rate = 0;
-        for (int round = 0; round < 8; round++) {
-            long start = System.nanoTime();
-            if (Workloads.count(n) != n) {
-                throw new IllegalStateException("the counting loop miscounted");
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            rate = Math.max(rate, n / Math.max(seconds, 1e-9));
-            if (seconds < 0.02) {
-                n *= 2;
-            }
+        while (timeCount(n) < 0.02 && n < (1L << 40)) {
+            n *= 2;
         }
-        return rate;
+        double[] rates = new double[5];
+        for (int i = 0; i < rates.length; i++) {
+            rates[i] = n / Math.max(timeCount(n), 1e-9);
+        }
+        java.util.Arrays.sort(rates);
+        return rates[rates.length / 2];
+    }
+
+    private static double timeCount(long n) {
+        long start = System.nanoTime();
+        if (Workloads.count(n) != n) {
+            throw new IllegalStateException("the counting loop miscounted");
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 }
