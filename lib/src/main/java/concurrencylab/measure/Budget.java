@@ -22,7 +22,7 @@ import java.util.Objects;
  * <p>{@link #measure()} starts one child JVM the way the lab starts its workers (64 MB heap)
  * and reads its peak resident memory (on Linux, from {@code /proc}; elsewhere it assumes
  * {@value #ASSUMED_CHILD_MB} MB and says so), reads the memory this machine or container has
- * free, and times this JVM's counting loop for a tenth of a second. The methods that cap a
+ * free, and times this JVM's counting loop for about 0.3 s. The methods that cap a
  * parameter ({@link #childJvms}, {@link #count}) return it unchanged when it fits; otherwise
  * they print one line that names the parameter, says why, and says what to set it to, and
  * return the capped value. They never start anything.
@@ -65,7 +65,7 @@ public final class Budget {
     }
 
     /**
-     * Measures this session: the free memory and the counting rate (a tenth of a second); one
+     * Measures this session: the free memory and the counting rate (about 0.3 s); one
      * child JVM's peak memory is measured the first time it is needed (about half a second).
      * Messages go to System.out.
      */
@@ -295,18 +295,32 @@ public final class Budget {
     }
 
     private static double measureCountsPerSecond() {
-        // Doubling until one count takes 20 ms (the JIT has compiled the loop by then), then the
-        // median of five such counts: a typical rate, not the best moment of a busy machine.
+        // Counts of 20 ms or more until three in a row agree within a quarter (at least 0.3 s,
+        // at most 2 s): a first count runs interpreted, fifty times slower, and in a kernel the JIT
+        // may be busy compiling the cell, so the loop's compiled speed comes only after a while.
+        // The rate is the median of those three: typical, not the best moment of a busy machine.
         long n = 1 << 20;
-        while (timeCount(n) < 0.02 && n < (1L << 40)) {
-            n *= 2;
+        List<Double> rates = new java.util.ArrayList<>();
+        long start = System.nanoTime();
+        while (true) {
+            double seconds = timeCount(n);
+            rates.add(n / Math.max(seconds, 1e-9));
+            if (seconds < 0.02 && n < (1L << 40)) {
+                n *= 2;
+                continue;
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            if (rates.size() >= 3 && (elapsed > 2 || (elapsed > 0.3 && agree(rates.subList(rates.size() - 3, rates.size()))))) {
+                return rates.subList(rates.size() - 3, rates.size()).stream().mapToDouble(Double::doubleValue).sorted()
+                        .toArray()[1];
+            }
         }
-        double[] rates = new double[5];
-        for (int i = 0; i < rates.length; i++) {
-            rates[i] = n / Math.max(timeCount(n), 1e-9);
-        }
-        java.util.Arrays.sort(rates);
-        return rates[rates.length / 2];
+    }
+
+    private static boolean agree(List<Double> rates) {
+        double min = rates.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+        double max = rates.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        return max <= 1.25 * min;
     }
 
     private static double timeCount(long n) {
