@@ -17,7 +17,9 @@ import java.util.Objects;
 /**
  * What this session can afford, measured, so that a lesson holds a learner's edit of its
  * parameters to something that fits before it starts anything: how many child JVMs fit in the
- * memory that is free, and how far a count may go before a run takes more than a minute.
+ * memory that is free, and how far a count may go before a run takes more than about half a
+ * minute (its estimate assumes the CPUs are free; on a busy machine the run takes longer, so
+ * the limit leaves room for that and a run still ends in about a minute).
  *
  * <p>{@link #measure()} starts one child JVM the way the lab starts its workers (64 MB heap)
  * and reads its peak resident memory (on Linux, from {@code /proc}; elsewhere it assumes
@@ -35,8 +37,11 @@ import java.util.Objects;
  */
 public final class Budget {
 
-    /** How long a capped run may take, unless {@link #timeLimit(Duration)} says otherwise. */
-    public static final Duration DEFAULT_TIME_LIMIT = Duration.ofMinutes(1);
+    /**
+     * How long a capped run may take by its estimate, unless {@link #timeLimit(Duration)} says
+     * otherwise: half a minute, since a machine shared with other work can take twice as long.
+     */
+    public static final Duration DEFAULT_TIME_LIMIT = Duration.ofSeconds(30);
     /** Memory left free for the kernel's own growth when child JVMs are counted in. */
     public static final long RESERVE_BYTES = 256L << 20;
     /** A child JVM's resident memory where it cannot be measured (no {@code /proc}). */
