@@ -83,6 +83,32 @@ public final class PoolExperiment {
         this.maxCount = maxCount;
     }
 
+    /** The most workers {@link #workerSweep} tries, however many CPUs the machine has. */
+    public static final int MAX_SWEEP_WORKERS = 64;
+
+    /**
+     * The pool sizes a sweep up to twice the CPUs tries: 1, 2, 4, ... doubling, with {@code cpus}
+     * and {@code 2 * cpus} themselves, and none above {@value #MAX_SWEEP_WORKERS}; so a handful
+     * of runs on any machine (1, 2 on one CPU; 1, 2, 4, 8, 16, 32, 48, 64 on 48).
+     *
+     * <pre>{@code PoolExperiment.workerSweep(6)   // [1, 2, 4, 6, 8, 12]}</pre>
+     *
+     * @throws IllegalArgumentException if cpus is below 1
+     */
+    public static List<Integer> workerSweep(int cpus) {
+        if (cpus < 1) {
+            throw new IllegalArgumentException("cpus must be at least 1 (got " + cpus + ")");
+        }
+        int most = (int) Math.min(MAX_SWEEP_WORKERS, 2L * cpus);
+        java.util.TreeSet<Integer> sizes = new java.util.TreeSet<>();
+        for (int workers = 1; workers <= most; workers *= 2) {
+            sizes.add(workers);
+        }
+        sizes.add(Math.min(cpus, most));
+        sizes.add(most);
+        return List.copyOf(sizes);
+    }
+
     /** Maps x to x * x over 0 .. tasks - 1: tiny tasks, so the pool's own overhead is what is measured. */
     public static PoolExperiment squares(long tasks) {
         return new PoolExperiment(tasks, 0);

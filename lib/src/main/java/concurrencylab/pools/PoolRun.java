@@ -58,13 +58,21 @@ public record PoolRun(String runtime, String kind, int workers, String mode, int
 
     /** " (CPython, fork)" / " (CPython, GIL)" for a CPython run ("(CPython)" if it did not say); "" for Java. */
     String cpythonMark() {
+        return isCPython() ? " (" + implementation() + ")" : "";
+    }
+
+    /**
+     * What ran the pool, as charts name it: "Java", or for CPython "CPython, fork" (the start
+     * method, for processes), "CPython, GIL" (for threads), "CPython" if the run did not say.
+     */
+    public String implementation() {
         if (!isCPython()) {
-            return "";
+            return "Java";
         }
         String[] parts = runtime.split(", ");   // "CPython 3.14.0, GIL, forkserver"
         String detail = kind.equals("processes") && parts.length > 2 ? ", " + parts[2]
                 : kind.equals("threads") && parts.length > 1 ? ", " + parts[1] : "";
-        return " (CPython" + detail + ")";
+        return "CPython" + detail;
     }
 
     /** Inputs handled per second over the whole call. */

@@ -134,9 +134,9 @@ public final class PoolRuns implements Displayable {
                 measure.unit, values, max / min > 50);
     }
 
-    /** What describes a run, part by part, for naming bars. */
+    /** What describes a run, part by part, for naming bars (CPython's start method included, so that its runs keep apart). */
     private static List<String> parts(PoolRun run) {
-        return List.of(run.isCPython() ? "CPython" : "Java", run.kind() + " x " + run.workers(), run.mode(),
+        return List.of(run.implementation(), run.kind() + " x " + run.workers(), run.mode(),
                 String.format(java.util.Locale.ROOT, "chunksize %,d", run.chunksize()),
                 run.workload().equals("count") ? String.format(java.util.Locale.ROOT, "%,d x count(%,d)", run.tasks(), run.maxCount())
                         : String.format(java.util.Locale.ROOT, "%,d squares", run.tasks()));
