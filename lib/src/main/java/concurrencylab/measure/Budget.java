@@ -70,6 +70,37 @@ public final class Budget {
     }
 
     /**
+     * {@code value} if it lies between {@code min} and {@code max}; otherwise prints one line
+     * that names the parameter, its range here and why, and returns the nearer end of the range,
+     * so that Run All goes on with a value the lesson can use instead of stopping at a stack
+     * trace. Measures nothing.
+     *
+     * <pre>{@code
+     * NUM_CONSUMERS = Budget.inRange("NUM_CONSUMERS", NUM_CONSUMERS, 1, 1_000, "each consumer prints every tick");
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if min is above max (a mistake in the lesson, not the learner's)
+     */
+    public static long inRange(String parameter, long value, long min, long max, String why) {
+        Objects.requireNonNull(parameter, "parameter");
+        if (min > max) {
+            throw new IllegalArgumentException("the range of " + parameter + " is empty: " + min + " > " + max);
+        }
+        long used = Math.max(min, Math.min(max, value));
+        if (used != value) {
+            System.out.printf(Locale.ROOT, "%s = %,d is outside what this lesson runs here, %,d to %,d (%s): "
+                    + "this run uses %,d. Set %s within that range to run what you ask.%n",
+                    parameter, value, min, max, why, used, parameter);
+        }
+        return used;
+    }
+
+    /** {@link #inRange(String, long, long, long, String)} for an {@code int} parameter. */
+    public static int inRange(String parameter, int value, int min, int max, String why) {
+        return (int) inRange(parameter, (long) value, min, max, why);
+    }
+
+    /**
      * Measures this session: the free memory and the counting rate (about 0.3 s); one
      * child JVM's peak memory is measured the first time it is needed (about half a second).
      * Messages go to System.out.

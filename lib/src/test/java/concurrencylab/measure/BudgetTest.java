@@ -98,4 +98,35 @@ class BudgetTest {
         assertThat(here.countsPerSecond()).isPositive();
         assertThat(here.maxChildJvms()).isBetween(1, 64);
     }
+
+    @Test
+    void aValueInItsRangeIsKeptSilently() {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream saved = System.out;
+        System.setOut(new PrintStream(printed, true));
+        try {
+            assertThat(Budget.inRange("NUM_CONSUMERS", 2, 1, 1_000, "why")).isEqualTo(2);
+        } finally {
+            System.setOut(saved);
+        }
+        assertThat(printed.toString()).isEmpty();
+    }
+
+    @Test
+    void aValueOutsideItsRangeIsBroughtToTheNearerEndWithOneLineNamingIt() {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream saved = System.out;
+        System.setOut(new PrintStream(printed, true));
+        try {
+            assertThat(Budget.inRange("NUM_CONSUMERS", 100_000, 1, 1_000, "each consumer prints every tick")).isEqualTo(1_000);
+            assertThat(Budget.inRange("TICK_MS", -5L, 1L, 10_000L, "a tick")).isEqualTo(1L);
+        } finally {
+            System.setOut(saved);
+        }
+        assertThat(printed.toString().lines()).containsExactly(
+                "NUM_CONSUMERS = 100,000 is outside what this lesson runs here, 1 to 1,000 (each consumer prints every tick): "
+                        + "this run uses 1,000. Set NUM_CONSUMERS within that range to run what you ask.",
+                "TICK_MS = -5 is outside what this lesson runs here, 1 to 10,000 (a tick): "
+                        + "this run uses 1. Set TICK_MS within that range to run what you ask.");
+    }
 }
