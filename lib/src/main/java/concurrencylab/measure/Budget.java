@@ -1,5 +1,6 @@
 package concurrencylab.measure;
 
+import concurrencylab.runners.CPython;
 import concurrencylab.runners.ChildJvms;
 import concurrencylab.runners.Runner;
 import concurrencylab.runners.Task;
@@ -234,8 +235,8 @@ public final class Budget {
         out.printf(Locale.ROOT, "%s = %,d is too far for this session: %,d count%s of it on %d worker%s would take about %s"
                         + " here (%d CPU%s, %,.0f million counts a second). This lesson counts to %,d instead, within %s;"
                         + " set %s to %,d or less to run what you ask.%n",
-                parameter, maxCount, tasks, tasks == 1 ? "" : "s", workers, workers == 1 ? "" : "s", human(estimate),
-                cpus, cpus == 1 ? "" : "s", countsPerSecond / 1e6, fits, human(timeLimit), parameter, fits);
+                parameter, maxCount, tasks, tasks == 1 ? "" : "s", workers, workers == 1 ? "" : "s", CPython.human(estimate),
+                cpus, cpus == 1 ? "" : "s", countsPerSecond / 1e6, fits, CPython.human(timeLimit), parameter, fits);
         return fits;
     }
 
@@ -250,19 +251,6 @@ public final class Budget {
         return Math.min(Task.MAX_COUNT, rounded);
     }
 
-    static String human(Duration d) {
-        double s = d.toMillis() / 1000.0;
-        if (s < 120) {
-            return String.format(Locale.ROOT, "%.0f s", Math.max(1, s));
-        }
-        if (s < 7200) {
-            return String.format(Locale.ROOT, "%.0f min", s / 60);
-        }
-        if (s < 172_800) {
-            return String.format(Locale.ROOT, "%.1f h", s / 3600);
-        }
-        return String.format(Locale.ROOT, "%.1f days", s / 86_400);
-    }
 
     /** One line: a child JVM's memory, the free memory, how many children fit, the counting rate. */
     @Override

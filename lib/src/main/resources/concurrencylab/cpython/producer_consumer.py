@@ -15,23 +15,12 @@ and prints what happened, one JSON object.
 """
 import argparse
 import json
-import os
 import platform
 import sys
 import threading
 import time
 
-
-def watch_parent():
-    """Ends this process as soon as the one that started it is gone."""
-    parent = os.getppid()
-
-    def watch():
-        while os.getppid() == parent:
-            time.sleep(0.25)
-        os._exit(3)
-
-    threading.Thread(target=watch, daemon=True).start()
+from lab_python import watch_parent
 
 
 def run(commands, gap, tick, give_up, fixed, consumers):
