@@ -389,12 +389,17 @@ STACK_TRACE = re.compile(r"^\s+at [\w$.<>/]+\(.*\)\s*$|^Exception in thread |^Ca
 
 
 def output_text(cell):
+    """All a cell printed and showed, as one text. Stream outputs are joined as they came: a
+    kernel may send one printed line in several pieces."""
     text = ""
     for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream":
+            part = out.get("text", "")
+            text += "".join(part) if isinstance(part, list) else part
+            continue
         data = out.get("data", {})
-        for part in (out.get("text", ""), data.get("text/plain", ""), data.get("text/html", ""),
-                     "\n".join(out.get("traceback", []))):
-            text += ("".join(part) if isinstance(part, list) else part) + "\n"
+        for part in (data.get("text/plain", ""), data.get("text/html", ""), "\n".join(out.get("traceback", []))):
+            text += "\n" + ("".join(part) if isinstance(part, list) else part) + "\n"
     return text
 
 
