@@ -438,6 +438,17 @@ def run_extreme(path, kernel, output, extreme):
             os.environ["JAVA_TOOL_OPTIONS"] = saved
 
 
+def attempt(where, call):
+    """Runs one notebook run; on failure prints the FAIL line, naming it, and returns None."""
+    try:
+        return call()
+    except Failure as e:
+        print(f"  FAIL {where}: {e}", flush=True)
+    except Exception:
+        print(f"  FAIL {where}: the harness itself failed:\n{traceback.format_exc()}", flush=True)
+    return None
+
+
 class Result:
     """What one notebook's run found: its code cells, seconds, and (when asked for) the checks
     under load and the peak memory."""
@@ -623,14 +634,8 @@ def main():
                 continue
             for extreme in extremes_of(path):
                 what = f"{path.name} at {extreme['name']}"
-                try:
-                    result = run_extreme(path.resolve(), args.kernel, args.output, extreme)
-                except Failure as e:
-                    print(f"  FAIL {what}: {e}", flush=True)
-                    failed += 1
-                    continue
-                except Exception:
-                    print(f"  FAIL {what}: the harness itself failed:\n{traceback.format_exc()}", flush=True)
+                result = attempt(what, lambda: run_extreme(path.resolve(), args.kernel, args.output, extreme))
+                if result is None:
                     failed += 1
                     continue
                 print(f"  PASS {what} ({result.code_cells} code cells, {result.seconds:.1f} s, no stack trace"
@@ -643,14 +648,9 @@ def main():
         return 1 if failed else 0
     for path in notebooks:
         where = f"{path.parent.name}/{path.name}" if is_solution(path) else path.name
-        try:
-            result = run(path.resolve(), args.kernel, args.output, params_key, args.timeout, load, memory_limit)
-        except Failure as e:
-            print(f"  FAIL {where}: {e}", flush=True)
-            failed += 1
-            continue
-        except Exception:
-            print(f"  FAIL {where}: the harness itself failed:\n{traceback.format_exc()}", flush=True)
+        result = attempt(where, lambda: run(path.resolve(), args.kernel, args.output, params_key, args.timeout,
+                                            load, memory_limit))
+        if result is None:
             failed += 1
             continue
         what = f"{result.code_cells} code cells, {result.seconds:.1f} s" if result.code_cells else "no code cells"
