@@ -11,6 +11,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Runs a learner's answer the way a "Your turn" check needs: on its own thread, within a time
@@ -118,6 +119,45 @@ public final class Check {
             }
         }
         return new Attempts<>(made, times);
+    }
+
+    /**
+     * Runs a trial of the learner's answer {@code times} times and returns the verdict: the
+     * shortest form of a check. A trial returns null when the answer did what it should, or a
+     * hint saying what it did instead ("the total was 3,999, not 4,000: ..."). Each trial runs as
+     * {@link #attempt}, so a trial that throws, hangs past {@code limit} or leaves threads or child
+     * processes running is a problem too. Trials stop at the first problem.
+     *
+     * <pre>{@code
+     * Check.judge(20, Duration.ofSeconds(5), () -> {
+     *     long total = countWithThreads(4, 1_000);
+     *     return total == 4_000 ? null : "the total was " + total + ", not 4,000: join every thread before adding";
+     * }, "4,000 every time, and nothing left running")
+     * }</pre>
+     *
+     * @return {@link #right} with {@code right} when every trial passed, else {@link #notYet} with the
+     *     first problem and which trial it was
+     * @throws IllegalArgumentException if times is not between 1 and 10,000, or the limit is bad
+     * @throws CancellationException if the calling thread is interrupted
+     */
+    public static String judge(int times, Duration limit, Callable<String> trial, String right) {
+        return judge(times, limit, trial, () -> right);
+    }
+
+    /** As {@link #judge(int, Duration, Callable, String)}, with the reason made after the trials (to quote what they saw). */
+    public static String judge(int times, Duration limit, Callable<String> trial, Supplier<String> right) {
+        if (times < 1 || times > 10_000) {
+            throw new IllegalArgumentException("times must be between 1 and 10,000 (got " + times + ")");
+        }
+        requireLimit(limit);
+        for (int i = 1; i <= times; i++) {
+            Attempt<String> attempt = attempt(limit, trial);
+            String problem = attempt.completed() && attempt.value() != null ? attempt.value() : attempt.problem();
+            if (problem != null) {
+                return notYet((times == 1 ? "" : "trial " + i + " of " + times + ": ") + problem);
+            }
+        }
+        return right(right.get());
     }
 
     private static void requireLimit(Duration limit) {

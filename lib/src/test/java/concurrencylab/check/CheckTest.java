@@ -134,6 +134,68 @@ class CheckTest {
     }
 
     @Test
+    void judgeSaysRightWhenEveryTrialReturnsNull() {
+        AtomicInteger calls = new AtomicInteger();
+        String verdict = Check.judge(4, LIMIT, () -> {
+            calls.incrementAndGet();
+            return null;
+        }, () -> "all " + calls.get() + " trials passed");
+        assertThat(verdict).isEqualTo("Right: all 4 trials passed");
+    }
+
+    @Test
+    void judgeStopsAtTheFirstHintAndNamesTheTrial() {
+        AtomicInteger calls = new AtomicInteger();
+        String verdict = Check.judge(5, LIMIT, () -> calls.incrementAndGet() == 2 ? "the total was 3" : null, "fine");
+        assertThat(verdict).isEqualTo("Not yet: trial 2 of 5: the total was 3");
+        assertThat(calls).hasValue(2);
+    }
+
+    @Test
+    void judgeCountsAThrowHangOrLeftoverAsAProblem() {
+        assertThat(Check.judge(1, LIMIT, () -> {
+            throw new IllegalStateException("no lock");
+        }, "fine")).isEqualTo("Not yet: threw IllegalStateException: no lock");
+        assertThat(Check.judge(3, Duration.ofMillis(200), () -> {
+            Thread.sleep(10_000);
+            return null;
+        }, "fine")).startsWith("Not yet: trial 1 of 3: did not finish within");
+        ExecutorService[] left = new ExecutorService[1];
+        try {
+            assertThat(Check.judge(1, LIMIT, () -> {
+                left[0] = Executors.newFixedThreadPool(1);
+                left[0].submit(() -> { });
+                return null;
+            }, "fine")).startsWith("Not yet: left 1 thread running");
+        } finally {
+            left[0].shutdownNow();
+        }
+    }
+
+    @Test
+    void aWatchedLockCountsAStrangersUnlockEvenWhenItIsCaught() throws Exception {
+        WatchedLock lock = new WatchedLock();
+        assertThatThrownBy(lock::unlock).isInstanceOf(IllegalMonitorStateException.class);
+        Thread holder = new Thread(lock::lock);
+        holder.start();
+        holder.join();
+        assertThatThrownBy(lock::unlock).isInstanceOf(IllegalMonitorStateException.class);
+        assertThat(lock.strangerUnlocks()).isEqualTo(2);
+        assertThat(lock.isLocked()).as("the holder's lock is still held").isTrue();
+    }
+
+    @Test
+    void aWatchedLockDoesNotCountItsOwnersUnlocks() {
+        WatchedLock lock = new WatchedLock();
+        lock.lock();
+        lock.lock();
+        lock.unlock();
+        lock.unlock();
+        assertThat(lock.strangerUnlocks()).isZero();
+        assertThat(lock.isLocked()).isFalse();
+    }
+
+    @Test
     void badParametersAreRefusedBeforeAnythingRuns() {
         AtomicInteger calls = new AtomicInteger();
         assertThatThrownBy(() -> Check.repeat(0, LIMIT, calls::incrementAndGet))
