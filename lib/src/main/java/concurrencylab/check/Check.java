@@ -30,6 +30,9 @@ import java.util.function.Supplier;
  * <p>A verdict is a string that starts with "Right" or "Not yet": {@link #right} and
  * {@link #notYet} write them.
  *
+ * <p>Most checks are one {@link #judge} call; {@link #attempt} and {@link #repeat} give the raw
+ * results where a check needs them:
+ *
  * <pre>{@code
  * Attempts<Long> runs = Check.repeat(20, Duration.ofSeconds(5), () -> countWithThreads(4, 1_000));
  * runs.allFine() && runs.values().stream().allMatch(v -> v == 4_000)
