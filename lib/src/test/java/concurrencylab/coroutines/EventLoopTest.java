@@ -38,20 +38,28 @@ class EventLoopTest {
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void gatherReturnsResultsInOrderWhileTheSleepsOverlap(boolean continuations) {
-        long t0 = System.nanoTime();
+        long[] slowSleep = new long[2];
+        long[] quickSleep = new long[2];
         List<String> results = loop(continuations).run(() -> {
             AsyncTask<String> slow = Async.createTask("slow", () -> {
+                slowSleep[0] = System.nanoTime();
                 Async.sleep(Duration.ofMillis(300));
+                slowSleep[1] = System.nanoTime();
                 return "slow";
             });
             AsyncTask<String> quick = Async.createTask("quick", () -> {
+                quickSleep[0] = System.nanoTime();
                 Async.sleep(Duration.ofMillis(100));
+                quickSleep[1] = System.nanoTime();
                 return "quick";
             });
             return Async.gather(slow, quick);
         });
         assertThat(results).containsExactly("slow", "quick");
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isBetween(Duration.ofMillis(290), Duration.ofMillis(390));
+        // Overlap, whatever the machine's load: each sleep began before the other ended.
+        assertThat(quickSleep[0]).as("the quick sleep began during the slow one").isLessThan(slowSleep[1]);
+        assertThat(slowSleep[0]).as("the slow sleep began before the quick one ended").isLessThan(quickSleep[1]);
+        assertThat(quickSleep[1]).as("the quick sleep ended first").isLessThan(slowSleep[1]);
     }
 
     @Test
