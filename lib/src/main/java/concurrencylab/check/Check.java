@@ -109,10 +109,7 @@ public final class Check {
      * @throws CancellationException if the calling thread is interrupted
      */
     public static <T> Attempts<T> repeat(int times, Duration limit, Callable<T> code) {
-        if (times < 1 || times > 10_000) {
-            throw new IllegalArgumentException("times must be between 1 and 10,000 (got " + times + ")");
-        }
-        requireLimit(limit);
+        requireTimesAndLimit(times, limit);
         List<Attempt<T>> made = new ArrayList<>();
         for (int i = 0; i < times; i++) {
             Attempt<T> attempt = attempt(limit, code);
@@ -149,10 +146,7 @@ public final class Check {
 
     /** As {@link #judge(int, Duration, Callable, String)}, with the reason made after the trials (to quote what they saw). */
     public static String judge(int times, Duration limit, Callable<String> trial, Supplier<String> right) {
-        if (times < 1 || times > 10_000) {
-            throw new IllegalArgumentException("times must be between 1 and 10,000 (got " + times + ")");
-        }
-        requireLimit(limit);
+        requireTimesAndLimit(times, limit);
         for (int i = 1; i <= times; i++) {
             Attempt<String> attempt = attempt(limit, trial);
             String problem = attempt.completed() && attempt.value() != null ? attempt.value() : attempt.problem();
@@ -161,6 +155,13 @@ public final class Check {
             }
         }
         return right(right.get());
+    }
+
+    private static void requireTimesAndLimit(int times, Duration limit) {
+        if (times < 1 || times > 10_000) {
+            throw new IllegalArgumentException("times must be between 1 and 10,000 (got " + times + ")");
+        }
+        requireLimit(limit);
     }
 
     private static void requireLimit(Duration limit) {
