@@ -62,10 +62,20 @@ def all_notebooks():
 def catalogue():
     data = load(LESSONS_FILE)
     lessons = data["lessons"]
+    tracks = {track["id"]: track for track in data["tracks"]}
     for lesson in lessons:
         lesson["ready"] = (NOTEBOOKS / lesson["file"]).exists()
         lesson["label"] = f"{lesson['number']} · {lesson['title']}"
+        if lesson.get("track") not in tracks:
+            raise SystemExit(f"{LESSONS_FILE.name}: lesson {lesson['number']} names track {lesson.get('track')!r}; "
+                             f"the tracks are {', '.join(tracks)}")
     return data["index"], lessons
+
+
+def tracks_of(lessons):
+    """The tracks in the order lessons.json lists them, each with its lessons in order."""
+    data = load(LESSONS_FILE)
+    return [(track, [l for l in lessons if l["track"] == track["id"]]) for track in data["tracks"]]
 
 
 def link(lesson, arrow_after=False, arrow_before=False):
@@ -87,11 +97,14 @@ def nav_text(index, lessons, i):
 
 
 def lesson_list(lessons):
-    rows = ["| # | Lesson | What it answers |", "|---|---|---|"]
-    for lesson in lessons:
-        name = f"[{lesson['title']}]({lesson['file']})" if lesson["ready"] else f"{lesson['title']} *(coming)*"
-        rows.append(f"| {lesson['number']} | {name} | {lesson['summary']} |")
-    return "\n".join(rows)
+    parts = []
+    for track, members in tracks_of(lessons):
+        rows = [f"### {track['title']}", "", track["intro"], "", "| # | Lesson | What it answers |", "|---|---|---|"]
+        for lesson in members:
+            name = f"[{lesson['title']}]({lesson['file']})" if lesson["ready"] else f"{lesson['title']} *(coming)*"
+            rows.append(f"| {lesson['number']} | {name} | {lesson['summary']} |")
+        parts.append("\n".join(rows))
+    return "\n\n".join(parts)
 
 
 def with_navigation(nb, text):
@@ -124,11 +137,13 @@ README_BLOCK = re.compile(r"(<!-- lessons:start[^>]*-->\n)(.*?)(<!-- lessons:end
 
 
 def readme_lessons(lessons, index):
-    rows = ["| # | Lesson | What it answers | Status |", "|---|---|---|---|",
-            f"| 00 | [{index['title']}](notebooks/{index['file']}) | Where to start, and how to use a lesson. | ready |"]
-    for lesson in lessons:
-        name = f"[{lesson['title']}](notebooks/{lesson['file']})" if lesson["ready"] else lesson["title"]
-        rows.append(f"| {lesson['number']} | {name} | {lesson['summary']} | {'ready' if lesson['ready'] else 'coming'} |")
+    rows = [f"[{index['title']}](notebooks/{index['file']}): where to start, and how to use a lesson."]
+    for track, members in tracks_of(lessons):
+        rows += ["", f"**{track['title']}.** {track['intro']}", "",
+                 "| # | Lesson | What it answers | Status |", "|---|---|---|---|"]
+        for lesson in members:
+            name = f"[{lesson['title']}](notebooks/{lesson['file']})" if lesson["ready"] else lesson["title"]
+            rows.append(f"| {lesson['number']} | {name} | {lesson['summary']} | {'ready' if lesson['ready'] else 'coming'} |")
     return "\n".join(rows) + "\n"
 
 
