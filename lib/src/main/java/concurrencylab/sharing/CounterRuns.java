@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.XYPlot;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -75,7 +76,10 @@ public record CounterRuns(List<CounterRun> runs, String measuredOn) implements D
         long increments = of(CounterKind.RACY).get(0).incrementsPerThread();
         JFreeChart chart = Charts.lines(prefix() + "Increments lost by a racy counter",
                 "threads, each adding 1 " + String.format(Locale.ROOT, "%,d", increments) + " times",
-                "lost, % of the expected total", Map.of("racy counter (read, then write)", points));
+                "lost, % of the expected total", Map.of(CounterKind.RACY.label(), points));
+        double most = points.stream().mapToDouble(p -> p[1]).max().orElse(0);
+        org.jfree.chart.axis.NumberAxis y = (org.jfree.chart.axis.NumberAxis) ((XYPlot) chart.getPlot()).getRangeAxis();
+        y.setRange(0, Math.min(100, Math.max(10, most * 1.15)));    // 0 lost draws as a line on the floor, not a scale of 1E-9
         return subtitle(chart);
     }
 
@@ -90,7 +94,7 @@ public record CounterRuns(List<CounterRun> runs, String measuredOn) implements D
             throw new IllegalStateException("there are no runs to chart");
         }
         JFreeChart chart = Charts.lines(prefix() + "One shared counter: increments per second",
-                "threads adding at once", "million increments per second (log scale)", series);
+                "threads adding at once", "million increments/s (log scale)", series);
         XYPlot plot = (XYPlot) chart.getPlot();
         LogAxis log = new LogAxis(plot.getRangeAxis().getLabel());
         log.setBase(10);
@@ -98,6 +102,7 @@ public record CounterRuns(List<CounterRun> runs, String measuredOn) implements D
         log.setLabelFont(plot.getRangeAxis().getLabelFont());
         log.setTickLabelFont(plot.getRangeAxis().getTickLabelFont());
         log.setSmallestValue(1e-3);
+        log.setTickUnit(new NumberTickUnit(Math.log10(2)));    // ticks in log space: one grid line per doubling
         plot.setRangeAxis(log);
         return subtitle(chart);
     }

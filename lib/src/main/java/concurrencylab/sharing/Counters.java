@@ -146,14 +146,14 @@ public final class Counters {
 
     /**
      * The lost-update experiment: the racy counter at each thread count, {@code incrementsPerThread}
-     * each, after one short run for the JIT.
+     * each, after one run of 2 x 2^21 increments for the JIT.
      *
      * @throws IllegalArgumentException as {@link #run}, or if the list is empty
      * @throws CancellationException if the calling thread is interrupted
      */
     public static CounterRuns lostUpdates(List<Integer> threadCounts, long incrementsPerThread) {
         requireCounts(threadCounts);
-        warmUp(CounterKind.RACY, incrementsPerThread);
+        warmUp(CounterKind.RACY);
         List<CounterRun> runs = new ArrayList<>();
         for (int threads : threadCounts) {
             runs.add(run(CounterKind.RACY, threads, incrementsPerThread));
@@ -163,7 +163,7 @@ public final class Counters {
 
     /**
      * The contention experiment: each kind at each thread count, {@code incrementsPerThread}
-     * each, the best (fastest) of {@code rounds} runs, after one short run of each kind for the JIT.
+     * each, the best (fastest) of {@code rounds} runs, after one run of each kind (2 threads x 2^21) for the JIT.
      *
      * @throws IllegalArgumentException as {@link #run}, if a list is empty or rounds is not 1 to 20
      * @throws CancellationException if the calling thread is interrupted
@@ -177,7 +177,7 @@ public final class Counters {
         if (rounds < 1 || rounds > 20) {
             throw new IllegalArgumentException("rounds must be from 1 to 20 (got " + rounds + ")");
         }
-        kinds.forEach(kind -> warmUp(kind, incrementsPerThread));
+        kinds.forEach(Counters::warmUp);
         List<CounterRun> runs = new ArrayList<>();
         for (CounterKind kind : kinds) {
             for (int threads : threadCounts) {
@@ -214,9 +214,12 @@ public final class Counters {
         return counts;
     }
 
+    /** Increments per thread of the warm-up run before an experiment: enough for the JIT to compile each kind's loop. */
+    static final long WARM_UP = 1L << 21;
+
     /** A short run of each kind, so that the timed runs are compiled code, not first calls. */
-    private static void warmUp(CounterKind kind, long incrementsPerThread) {
-        run(kind, 2, Math.min(incrementsPerThread, 1L << 20));
+    private static void warmUp(CounterKind kind) {
+        run(kind, 2, WARM_UP);
     }
 
     private static void requireCounts(List<Integer> threadCounts) {
