@@ -3,7 +3,7 @@ by side in one run on this machine, and the JMH micro-benchmarks, and writes a M
 with each figure, its CPython counterpart, their ratio, the goal it is held to, the machine and
 the commands that reproduce it.
 
-    python3 tools/bench.py --java JAVA --python PYTHON [--only pools,sleepers,switch] [--rounds 3]
+    python3 tools/bench.py --java JAVA --python PYTHON [--only pools,sleepers,switch,counters] [--rounds 3]
                            [--output build/bench/report.md]
 
 ./lab bench builds what it needs and runs this. Each figure is the median over --rounds rounds,
@@ -282,6 +282,65 @@ def switch(b):
     reproduce(b, [("JMH", jmh_command[:4], None), ("asyncio", None, python_command)])
 
 
+def counters(b):
+    """One shared counter: increments per second for each exact kind (JMH), and the lost-update demo (issue 14)."""
+    if not BENCH_JAR.is_file():
+        sys.exit(f"bench.py: {BENCH_JAR} is missing: run ./lab bench, which builds it")
+    results = b.build / "jmh-counters.json"
+    extra = shlex.split(b.counters_jmh) if b.counters_jmh else []
+    jmh_command = [b.java, "-jar", BENCH_JAR, "CounterBenchmark", *extra, "-rf", "json", "-rff", results]
+    b.run(jmh_command, timeout=3600)
+    kinds = [("synchronizedCounter", "synchronized"), ("reentrantLock", "ReentrantLock"), ("atomicLong", "AtomicLong"),
+             ("longAdder", "LongAdder"), ("perThreadSums", "per-thread sums")]
+    scores, settings = {}, ""
+    for entry in json.loads(results.read_text()):
+        key = entry["benchmark"].rsplit(".", 1)[1]
+        scores[(key, entry["params"]["threads"])] = (entry["primaryMetric"]["score"], entry["primaryMetric"]["scoreError"])
+        settings = (f"{entry['warmupIterations']} warm-up and {entry['measurementIterations']} measured iterations of "
+                    f"{entry['measurementTime']}, {entry['forks']} fork(s)")
+    cpus = os.cpu_count() or 1
+    columns = ["1", "2", "2xCPUs"]
+    b.out("## One shared counter: increments per second")
+    b.out()
+    b.out("Lesson 09's contention experiment in JMH (`CounterBenchmark`): each invocation makes 4,194,304 increments "
+          "in all, shared among worker threads started once per trial, and checks that the total is exact. "
+          f"Millions of increments per second, all threads together; 2xCPUs is {2 * cpus} threads here. "
+          f"JMH: {settings}; the error is JMH's 99.9% interval (n/a with a single iteration).")
+    b.out()
+    rows = []
+    for key, name in kinds:
+        row = [name]
+        for threads in columns:
+            if (key, threads) in scores:
+                score, error = scores[(key, threads)]
+                shown = f"{score / 1e6:,.1f}"
+                if isinstance(error, (int, float)) and error == error:   # JMH writes "NaN" for one iteration
+                    shown += f" ± {error / 1e6:,.1f}"
+                row.append(shown)
+            else:
+                row.append("")
+        rows.append(row)
+    b.table(["counter", "1 thread", "2 threads", f"2 x CPUs ({2 * cpus} threads)"], rows)
+
+    b.out("The lost-update demo: `lost-updates` runs N threads that each add 1 to one `volatile long` with `value++` "
+          f"M times, started together, after one warm-up run; {b.rounds} runs per row in one JVM, each total checked "
+          "against N x M.")
+    b.out()
+    rows, commands = [], []
+    for threads in sorted({2, 2 * cpus}):
+        command = b.lab("lost-updates", "--threads", str(threads), "--increments", "10000000",
+                        "--repeat", str(b.rounds), "--json")
+        measured = b.json(command)
+        lost = [run["lost"] for run in measured["runs"]]
+        fractions = [run["lostFraction"] for run in measured["runs"]]
+        rows.append([f"{threads} threads x {measured['incrementsPerThread']:,}", f"{threads * measured['incrementsPerThread']:,}",
+                     f"{statistics.median(lost):,.0f}", f"{min(lost):,} to {max(lost):,}",
+                     f"{100 * statistics.median(fractions):,.1f}%"])
+        commands.append((f"lost updates, {threads} threads", command, None))
+    b.table(["racy counter (volatile value++)", "expected", "lost, median", "lost, range", "lost, share of expected"], rows)
+    reproduce(b, [("JMH", jmh_command[:4] + extra, None)] + commands)
+
+
 def lessons(b):
     """Every lesson at its default parameters on one CPU, as on Binder: time and peak memory (issue 11)."""
     if not b.jupyter_python:
@@ -323,7 +382,8 @@ def reproduce(b, commands):
     b.out()
 
 
-SECTIONS = {"runners": runners, "pools": pools, "sleepers": sleepers, "switch": switch, "lessons": lessons}
+SECTIONS = {"runners": runners, "pools": pools, "sleepers": sleepers, "switch": switch, "counters": counters,
+            "lessons": lessons}
 
 
 # ---------------------------------------------------------------- the machine
@@ -364,6 +424,9 @@ def main():
     parser.add_argument("--rounds", type=int, default=3, help="rounds per figure; the median is reported (default 3)")
     parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections: " + ", ".join(SECTIONS))
     parser.add_argument("--output", type=Path, default=ROOT / "build" / "bench" / "report.md")
+    parser.add_argument("--counters-jmh", default="", metavar="ARGS",
+                        help="JMH options for the counters section instead of the benchmark's own settings, "
+                             "e.g. \"-wi 1 -i 2 -r 500ms\" for a quick look")
     args = parser.parse_args()
     chosen = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = [name for name in chosen if name not in SECTIONS]
@@ -376,6 +439,7 @@ def main():
     args.output.parent.mkdir(parents=True, exist_ok=True)
 
     b = Bench(args.java, args.python, args.rounds, args.output.parent, args.jupyter_python)
+    b.counters_jmh = args.counters_jmh
     started = time.monotonic()
     for name in chosen:
         print(f"bench: {name}", file=sys.stderr, flush=True)

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
         description = "Runs Concurrency Lab experiments from the command line.",
         subcommands = {Main.CountCommand.class, Main.MachineCommand.class, Main.StartupCostCommand.class,
                 Main.ReferenceCommand.class, Main.PoolCommand.class, Main.SleepersCommand.class, Main.CompareCommand.class,
-                Main.LoadCommand.class, CommandLine.HelpCommand.class})
+                Main.LoadCommand.class, Main.LostUpdatesCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -311,6 +311,57 @@ public final class Main implements Callable<Integer> {
                 increments = load.increments();
             }
             System.out.println("load: stopped after " + increments + " increments");
+            return 0;
+        }
+    }
+
+    @Command(name = "lost-updates", mixinStandardHelpOptions = true,
+            description = {"Runs N threads that each add 1 to one shared counter M times, all started together, and prints",
+                    "what the total came to and how many increments were lost (lesson 09). The default counter is the",
+                    "racy one (a volatile long and value++); the others must be exact, and a wrong total fails."})
+    static final class LostUpdatesCommand implements Callable<Integer> {
+        @Option(names = "--threads", defaultValue = "4", paramLabel = "N",
+                description = "Threads adding at once, 1 to 1024 (default ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Option(names = "--increments", defaultValue = "10000000", paramLabel = "M",
+                description = "Times each thread adds 1 (default ${DEFAULT-VALUE}).")
+        long increments;
+
+        @Option(names = "--kind", defaultValue = "racy", paramLabel = "K",
+                description = "racy, synchronized, reentrant-lock, atomic-long, long-adder or per-thread (default ${DEFAULT-VALUE}).")
+        String kind;
+
+        @Option(names = "--repeat", defaultValue = "1", paramLabel = "R",
+                description = "Runs R times in this JVM after one warm-up run, and prints each (default ${DEFAULT-VALUE}; 1 to 100).")
+        int repeat;
+
+        @Option(names = "--json", description = "Print exactly one JSON object instead of text.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            concurrencylab.sharing.CounterKind chosen = concurrencylab.sharing.CounterKind.fromName(kind);
+            if (repeat < 1 || repeat > 100) {
+                throw new IllegalArgumentException("--repeat must be from 1 to 100 (got " + repeat + ")");
+            }
+            concurrencylab.sharing.Counters.run(chosen, threads, Math.min(increments, 1L << 21));   // warm-up, also checks the parameters
+            java.util.List<concurrencylab.sharing.CounterRun> runs = new java.util.ArrayList<>();
+            for (int r = 0; r < repeat; r++) {
+                runs.add(concurrencylab.sharing.Counters.run(chosen, threads, increments));
+            }
+            if (json) {
+                java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+                out.put("kind", chosen.name());
+                out.put("threads", threads);
+                out.put("incrementsPerThread", increments);
+                out.put("cpus", Runtime.getRuntime().availableProcessors());
+                out.put("java", System.getProperty("java.version"));
+                out.put("runs", runs.stream().map(concurrencylab.sharing.CounterRun::summary).toList());
+                System.out.println(JSON.writeValueAsString(out));
+            } else {
+                runs.forEach(System.out::println);
+            }
             return 0;
         }
     }
