@@ -18,11 +18,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * modes are not enough: with {@link VarHandle#setRelease} or {@link VarHandle#setOpaque} the
  * JDK 25 JIT here made under a fifth of a nanosecond per increment, less than one add a
  * clock cycle, so it had merged them.) The locked kinds do {@code value++} inside their lock,
- * with opaque access. With a plain {@code value++} there, the JDK 25 JIT here merged
- * neighbouring lock regions of its unrolled loop (lock coarsening): {@code synchronized} ran
- * twice as fast at one thread and got faster with more threads, which a lock taken per
- * increment cannot. With opaque access it costs about 9 ns an increment at one thread, the
- * price of an uncontended lock here, and falls with contention, as it must. Per-thread sums
+ * with opaque access, and {@code synchronized} reads a {@code volatile} field between one
+ * increment's block and the next: without that read, the JDK 25 JIT here merged neighbouring
+ * synchronized blocks of its unrolled loop (lock coarsening), and one thread ran twice as
+ * fast as with {@code -XX:-EliminateLocks}; with it, both flags give the same rate, one lock
+ * taken per increment. (A {@code ReentrantLock} is not coarsened: its rate is the same either
+ * way.) Per-thread sums
  * are a local {@code long} each, counted with lesson 03's honest loop (every increment
  * compared with a value the JIT cannot know); the JIT unrolls that loop and checks several
  * counts a cycle, about 0.2 ns an increment, each one still made and compared.
@@ -144,6 +145,9 @@ public enum CounterKind {
                     synchronized (monitor) {
                         VALUE.setOpaque(shared, (long) VALUE.getOpaque(shared) + 1);
                     }
+                    if (apart != 0) {                // a volatile read between two lock regions: the JIT may not merge them
+                        escaped = i;
+                    }
                 }
             }
             case REENTRANT_LOCK -> {
@@ -195,6 +199,8 @@ public enum CounterKind {
 
     /** A value no count reaches, read from a field so that the JIT cannot assume it (lesson 03's trick). */
     private static long trap = Long.MIN_VALUE;
+    /** Always 0; read (volatile) between two synchronized blocks so that the JIT cannot coarsen them into one. */
+    private static volatile int apart;
     /** Where a count that met {@link #trap} would go; never written in practice. */
     private static volatile long escaped;
 }
