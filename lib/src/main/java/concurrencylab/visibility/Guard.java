@@ -202,6 +202,25 @@ public record Guard(Kind kind, String field, String lock) {
         return false;
     }
 
+    /**
+     * Null when the guard is {@link #safe()}; otherwise what is wrong and the fix, as a hint for a
+     * check ("publish() takes a lock and settings() does not: ..."), naming the writer and the
+     * reader as given.
+     */
+    public String problem(String writer, String reader) {
+        return switch (kind) {
+            case VOLATILE, ATOMIC, LOCK -> null;
+            case NONE -> toString() + ": nothing orders the write before the read, even when a run happens to see it;"
+                    + " make the field volatile (or an AtomicReference), or take one lock in both " + writer + " and " + reader;
+            case WRITER_ONLY -> writer + " takes a lock and " + reader + " does not: an unlock happens-before only a later"
+                    + " lock of the same lock, so " + reader + " must take it too (or make the field volatile)";
+            case READER_ONLY -> reader + " takes a lock and " + writer + " does not: the edge needs the writer to unlock"
+                    + " the lock the reader then takes, so " + writer + " must take it too (or make the field volatile)";
+            case NO_FIELD -> "no field of the holder can hold the value, so the check cannot see how it is published;"
+                    + " keep the published value in a field";
+        };
+    }
+
     @Override
     public String toString() {
         return switch (kind) {

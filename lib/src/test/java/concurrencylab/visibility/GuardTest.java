@@ -107,4 +107,13 @@ class GuardTest {
         Object nothing = new Object() { int x; };
         assertThat(Guard.of(nothing, Config.class, () -> { }, () -> null).kind()).isEqualTo(Guard.Kind.NO_FIELD);
     }
+
+    @Test
+    void aSafeGuardHasNoProblemAndAnUnsafeOneNamesTheFix() {
+        Volatile v = new Volatile();
+        assertThat(Guard.of(v, Config.class, () -> v.publish(new Config()), v::get).problem("publish()", "get()")).isNull();
+        WriterOnly w = new WriterOnly();
+        assertThat(Guard.of(w, Config.class, () -> w.publish(new Config()), w::get).problem("publish()", "get()"))
+                .contains("get() must take it too");
+    }
 }
