@@ -147,6 +147,9 @@ public final class JitRace {
     private static final Pattern COMPILE = Pattern.compile(
             "^\\s*(\\d+)\\s+\\d+\\s+([%sbn! ]*?)\\s*([0-4])\\s+(\\S+)::(\\w+)(.*)$");
 
+    // The child's own events; the JIT's output shares standard output and may cut into a line.
+    private static final Pattern EVENT = Pattern.compile("@race (start|wrote|ended|halted) (\\d+)(?: (true|false) (-?\\d+))?");
+
     static JitRaceRun parse(Loop loop, Jit jit, String out) {
         String method = methodOf(loop);
         long start = -1;
@@ -156,24 +159,25 @@ public final class JitRace {
         long spins = -1;
         List<Compile> compiles = new ArrayList<>();
         for (String line : out.split("\n")) {
-            String[] words = line.strip().split(" ");
-            switch (words[0]) {
-                case "start" -> start = Long.parseLong(words[1]);
-                case "wrote" -> wrote = Long.parseLong(words[1]);
-                case "ended" -> {
-                    ended = Long.parseLong(words[1]);
-                    saw = Boolean.parseBoolean(words[2]);
-                    spins = Long.parseLong(words[3]);
-                }
-                case "halted" -> ended = Long.parseLong(words[1]);
-                default -> {
-                    Matcher m = COMPILE.matcher(line);
-                    if (m.matches() && m.group(4).endsWith("JitRaceMain") && m.group(5).equals(method)
-                            && !m.group(6).contains("made not entrant") && !m.group(6).contains("made zombie")) {
-                        compiles.add(new Compile(Long.parseLong(m.group(1)), Integer.parseInt(m.group(3)),
-                                m.group(2).contains("%")));
+            Matcher event = EVENT.matcher(line);
+            if (event.find()) {
+                long at = Long.parseLong(event.group(2));
+                switch (event.group(1)) {
+                    case "start" -> start = at;
+                    case "wrote" -> wrote = at;
+                    case "ended" -> {
+                        ended = at;
+                        saw = Boolean.parseBoolean(event.group(3));
+                        spins = Long.parseLong(event.group(4));
                     }
+                    default -> ended = at;   // halted
                 }
+                continue;
+            }
+            Matcher m = COMPILE.matcher(line);
+            if (m.matches() && m.group(4).endsWith("JitRaceMain") && m.group(5).equals(method)
+                    && !m.group(6).contains("made not entrant") && !m.group(6).contains("made zombie")) {
+                compiles.add(new Compile(Long.parseLong(m.group(1)), Integer.parseInt(m.group(3)), m.group(2).contains("%")));
             }
         }
         if (start < 0 || wrote < 0 || ended < 0) {

@@ -6,7 +6,9 @@ import java.lang.management.ManagementFactory;
 /**
  * The child JVM of a {@link JitRace}: a reader spins on a flag in one of the {@link JitRace.Loop}
  * forms, the main thread sets the flag after a pause, and each event is printed with the
- * milliseconds since this JVM started (the clock {@code -XX:+PrintCompilation} uses).
+ * milliseconds since this JVM started (the clock {@code -XX:+PrintCompilation} uses), marked
+ * {@code @race} so that the parent finds it even where the JIT's own output, which shares standard
+ * output, cuts into the line.
  *
  * <p>Arguments: the loop's name, the pause before the write in ms, the time after which it gives
  * up in ms, and the parent's pid (the child halts if the parent goes). A reader still spinning when
@@ -79,7 +81,7 @@ public final class JitRaceMain {
         var runtime = ManagementFactory.getRuntimeMXBean();
         long base = System.nanoTime() - runtime.getUptime() * 1_000_000;
         Thread reader = new Thread(() -> {
-            System.out.println("start " + ms(base));
+            System.out.println("@race start " + ms(base));
             long deadline = System.nanoTime() + (writeAfter + giveUp / 2) * 1_000_000;
             long spins = switch (loop) {
                 case PLAIN -> spinPlain(PLAIN);
@@ -91,12 +93,12 @@ public final class JitRaceMain {
             // The deadline loop also ends at its deadline, half the give-up time after the write: that is not seeing it.
             boolean saw = loop == JitRace.Loop.VOLATILE ? VOLATILE.started
                     : loop == JitRace.Loop.DEADLINE ? System.nanoTime() < deadline : PLAIN.started;
-            System.out.println("ended " + ms(base) + " " + saw + " " + spins);
+            System.out.println("@race ended " + ms(base) + " " + saw + " " + spins);
         }, "reader");
         reader.setDaemon(true);
         reader.start();
         Thread.sleep(writeAfter);
-        System.out.println("wrote " + ms(base));
+        System.out.println("@race wrote " + ms(base));
         if (loop == JitRace.Loop.VOLATILE) {
             VOLATILE.started = true;
         } else {
@@ -104,7 +106,7 @@ public final class JitRaceMain {
         }
         reader.join(giveUp);
         if (reader.isAlive()) {
-            System.out.println("halted " + ms(base));
+            System.out.println("@race halted " + ms(base));
             System.out.flush();
             Runtime.getRuntime().halt(0);   // the spinning reader cannot be interrupted
         }

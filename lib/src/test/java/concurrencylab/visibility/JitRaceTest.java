@@ -29,13 +29,13 @@ class JitRaceTest {
     @Test
     void printCompilationLinesOfTheLoopAreRead() {
         String out = String.join("\n",
-                "start 40",
+                "@race start 40",
                 "     43   48 %     4       concurrencylab.visibility.JitRaceMain::spinPlain @ 2 (24 bytes)",
                 "     42   46 %     3       concurrencylab.visibility.JitRaceMain::spinPlain @ 2 (24 bytes)",
                 "     44   46 %     3       concurrencylab.visibility.JitRaceMain::spinPlain @ 2 (24 bytes)   made not entrant: OSR invalidation of lower level",
                 "     45   50       3       java.lang.String::hashCode (60 bytes)",
-                "wrote 300",
-                "halted 1300");
+                "@race wrote 300",
+                "     45   51       1       java.lang.Object::<init> (1 bytes)@race halted 1300");
         JitRaceRun run = JitRace.parse(JitRace.Loop.PLAIN, JitRace.Jit.TIERED, out);
         assertThat(run.compiles()).containsExactly(new JitRace.Compile(43, 4, true), new JitRace.Compile(42, 3, true));
         assertThat(run.c2Millis()).isEqualTo(43);
