@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * JitRaceRun run = JitRace.run(JitRace.Loop.PLAIN, JitRace.Jit.TIERED, Duration.ofMillis(300), Duration.ofSeconds(1));
- * run.sawWrite()     // false on the JDKs this lesson was written on
+ * run.sawWrite()     // false on JDK 25 here: C2 compiled the loop before the write
  * }</pre>
  */
 public final class JitRace {
@@ -220,7 +220,7 @@ public final class JitRace {
                 tier = c.tier();
             }
             bars.add(new Bar(row, from, run.endedMillis(), label(tier)));
-            bars.add(new Bar(row, run.wroteMillis(), run.wroteMillis() + Math.max(2, span / 150), "the write"));
+            bars.add(new Bar(row, run.wroteMillis(), run.wroteMillis() + Math.max(4, span / 90), "the write"));
         }
         return Charts.subtitle(Charts.timeline("The reader's loop: how it ran, and when the flag was set", rows, bars),
                 "each row a fresh JVM; a row that runs on past the write is a reader that never saw it (the JVM halted it)");

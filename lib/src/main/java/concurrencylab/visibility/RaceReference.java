@@ -23,7 +23,7 @@ import java.util.Objects;
  * beside a one-CPU session's own run (where a reordering inside the CPU cannot show).
  *
  * <p>Made by {@code java -cp lib/target/concurrency-lab.jar concurrencylab.visibility.RaceReference FILE},
- * which runs {@link #ROUNDS} rounds of each race on this machine and writes them with its
+ * which runs each race on this machine for a minute (or {@link #ROUNDS} rounds) and writes them with its
  * description and the date. {@link #load()} reads the copy in the jar.
  *
  * <pre>{@code
@@ -38,8 +38,10 @@ public record RaceReference(String machine, String date, List<Outcomes> runs) im
 
     /** Where the shipped copy lives on the class path. */
     public static final String RESOURCE = "/concurrencylab/reference/visibility-reference.json";
-    /** Rounds of each race in a reference run. */
-    public static final long ROUNDS = 100_000_000L;
+    /** Rounds of each race in a reference run, at most: each also stops after {@link #MINUTES_EACH} minute. */
+    public static final long ROUNDS = Racer.MAX_ROUNDS;
+    /** How long each race of a reference run may take. */
+    public static final int MINUTES_EACH = 1;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -66,9 +68,9 @@ public record RaceReference(String machine, String date, List<Outcomes> runs) im
         }
     }
 
-    /** Runs every race {@link #ROUNDS} times on this machine, each within a minute. */
+    /** Runs every race on this machine for a minute each (or {@link #ROUNDS} rounds): about five minutes. */
     public static RaceReference measure() {
-        Duration limit = Duration.ofMinutes(1);
+        Duration limit = Duration.ofMinutes(MINUTES_EACH);
         List<Outcomes> runs = new ArrayList<>();
         for (Racer.Publish how : Racer.Publish.values()) {
             runs.add(Racer.publication(how, ROUNDS, limit));
