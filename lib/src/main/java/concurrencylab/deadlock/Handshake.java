@@ -17,7 +17,9 @@ import java.util.Set;
  * <p>Contract: {@link #once} holds each thread only at the first lock it ever takes of the group
  * (the schedule that makes the classic deadlock certain); {@link #inStep} holds it every time it
  * goes from holding no lock of the group to holding one (threads that keep retrying in step: the
- * schedule of a livelock). A party that has ended counts as arrived. A hold never lasts longer than the bound, and ends at once when the
+ * schedule of a livelock); in step, a thread whose {@code tryLock} fails is also held until every
+ * other thread that holds a lock of the group has failed one too, so that none lets go before the
+ * others have tried. A party that has ended counts as arrived. A hold never lasts longer than the bound, and ends at once when the
  * holding thread is interrupted (its interrupt status is kept) or the handshake is
  * {@link #cancel() cancelled}. After {@code cancel()}, every lock of the group refuses to be
  * taken ({@link java.util.concurrent.CancellationException}), so that a thread that swallowed its
@@ -44,6 +46,7 @@ public final class Handshake {
     private final Set<Thread> waiting = new HashSet<>();
     private final Set<Thread> heldOnce = new HashSet<>();
     private final Set<Thread> seen = new HashSet<>();
+    private final Set<Thread> failed = new HashSet<>();
     private int holds;
     private int boundReached;
     private volatile boolean cancelled;
@@ -139,11 +142,47 @@ public final class Handshake {
         }
     }
 
+    /**
+     * Called by a lock of the group when {@code t}'s {@code tryLock} has failed. In step, the thread
+     * is held until every other thread that holds a lock of the group has failed too (or the bound
+     * passes), so that none of them lets go before the others have tried: polite threads in step.
+     */
+    synchronized void failed(Thread t) {
+        if (!everyRound || cancelled) {
+            return;
+        }
+        failed.add(t);
+        notifyAll();
+        long deadline = System.nanoTime() + boundNanos;
+        try {
+            while (!cancelled && !allHoldersFailed()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    boundReached++;
+                    return;
+                }
+                wait(Math.max(1, left / 1_000_000), 0);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean allHoldersFailed() {
+        for (Thread t : holding.keySet()) {
+            if (t.isAlive() && !failed.contains(t)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Called by a lock of the group once {@code t} has released it completely. */
     synchronized void released(Thread t) {
         int before = holding.getOrDefault(t, 0);
         if (before <= 1) {
             holding.remove(t);
+            failed.remove(t);
         } else {
             holding.put(t, before - 1);
         }

@@ -156,6 +156,9 @@ public class LabLock extends ReentrantLock {
         Thread me = Thread.currentThread();
         if (!super.tryLock()) {
             failedTries.merge(me, 1, Integer::sum);
+            if (handshake != null) {
+                handshake.failed(me);
+            }
             return false;
         }
         afterAcquire(me);
@@ -186,6 +189,9 @@ public class LabLock extends ReentrantLock {
         }
         if (!got) {
             failedTries.merge(me, 1, Integer::sum);
+            if (handshake != null) {
+                handshake.failed(me);
+            }
             return false;
         }
         afterAcquire(me);
@@ -220,6 +226,11 @@ public class LabLock extends ReentrantLock {
     }
 
     private void afterAcquire(Thread me) {
+        if (handshake != null && handshake.cancelled()) {
+            // got it as the run was being stopped: give it back, so that nothing goes on after a stop
+            super.unlock();
+            throw new CancellationException(me.getName() + " got " + name + " after the run was stopped, and gave it back");
+        }
         if (handshake != null && getHoldCount() == 1) {
             handshake.acquired(me);
         }
