@@ -52,9 +52,9 @@ public final class DeadlockDemo {
         /** One global order for every transfer: the account with the smaller number first. */
         ONE_ORDER("one global order"),
         /** Take the first lock, then {@code tryLock()} the second; on failure release, wait a random time up to the back-off, retry. */
-        TRY_LOCK_RANDOM_BACKOFF("tryLock, random back-off"),
+        TRY_LOCK_RANDOM_BACKOFF("random back-off"),
         /** As the random back-off, but every thread waits exactly the back-off: polite threads that stay in step. */
-        TRY_LOCK_FIXED_BACKOFF("tryLock, fixed back-off");
+        TRY_LOCK_FIXED_BACKOFF("fixed back-off");
 
         private final String label;
 
@@ -62,7 +62,7 @@ public final class DeadlockDemo {
             this.label = label;
         }
 
-        /** A short label for charts ("one global order"). */
+        /** A short label for charts ("one global order", "random back-off": the back-off ways use tryLock). */
         public String label() {
             return label;
         }

@@ -56,7 +56,7 @@ public record TransferRun(DeadlockDemo.Way way, boolean inStep, int threads, int
         return (long) transfersEach * threads;
     }
 
-    /** The way and the schedule, as a chart's label ("tryLock, fixed back-off, in step"). */
+    /** The way and the schedule, as a chart's label ("fixed back-off, in step"). */
     public String label() {
         return way.label() + (inStep ? ", in step" : "");
     }

@@ -39,18 +39,18 @@ public record TransferRuns(List<TransferRun> runs) implements Displayable {
         }
         TransferRun first = runs.get(0);
         return Charts.subtitle(Charts.bars("Transfers completed before the run ended", "% of the transfers asked for",
-                values, false), first.threads() + " threads round a ring of accounts, " + first.transfersEach()
-                + " transfer" + (first.transfersEach() == 1 ? "" : "s") + " each; a deadlocked run was stopped");
+                values, false), first.threads() + " threads round a ring of accounts; a run that deadlocked or kept retrying was stopped");
     }
 
     /** Bars: how many times each run's threads failed a tryLock and backed off. */
     public JFreeChart retriesChart() {
         Map<String, Double> values = new LinkedHashMap<>();
         for (TransferRun run : runs) {
-            values.put(run.label() + (run.finished() ? "" : " (stopped)"), (double) run.retries());
+            values.put(run.way().label() + (run.finished() ? "" : " (stopped)"), (double) run.retries());
         }
+        boolean inStep = runs.stream().anyMatch(TransferRun::inStep);
         return Charts.subtitle(Charts.bars("Retries before the transfers were done", "failed tryLock calls, all threads",
-                values, false), "a run still retrying at its give-up time was stopped: marked (stopped)");
+                values, false), (inStep ? "threads kept in step; " : "") + "a run still retrying when it was given up was stopped: marked (stopped)");
     }
 
     @Override
