@@ -46,6 +46,7 @@ public final class SharedTotal {
     private final LongAdder units = new LongAdder();
     private final LongAdder unitsUnderLock = new LongAdder();
     private final LongAdder unguardedAdds = new LongAdder();
+    private final LongAdder atomicAdds = new LongAdder();
     private final Map<Thread, LongAdder> updates = new ConcurrentHashMap<>();
 
     /**
@@ -87,17 +88,17 @@ public final class SharedTotal {
     /** Adds {@code value} to the total atomically, without the lock (a compare-and-swap on one shared variable). */
     public void addAtomically(long value) {
         updates.computeIfAbsent(Thread.currentThread(), t -> new LongAdder()).increment();
+        atomicAdds.increment();
         atomicTotal.addAndGet(value);
     }
 
-    /** The total: every add and addAtomically so far. Read it after joining the workers. */
+    /**
+     * The total: every add and addAtomically so far. Read it after joining the workers (the join
+     * makes their writes visible); it takes no lock, so that a lock an answer left held cannot
+     * block the check that reads it.
+     */
     public long total() {
-        lock.lock();
-        try {
-            return total + atomicTotal.get();
-        } finally {
-            lock.unlock();
-        }
+        return total + atomicTotal.get();
     }
 
     /** What the total must be once items 0 to {@code items - 1} have each been added once. */
@@ -129,6 +130,11 @@ public final class SharedTotal {
     /** Calls to {@link #add} made without holding the lock. */
     public long unguardedAdds() {
         return unguardedAdds.sum();
+    }
+
+    /** Calls to {@link #addAtomically}. */
+    public long atomicAdds() {
+        return atomicAdds.sum();
     }
 
     /** The most updates of the total (add and addAtomically) made by any one thread. */

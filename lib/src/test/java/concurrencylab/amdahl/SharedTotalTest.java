@@ -85,6 +85,16 @@ class SharedTotalTest {
         assertThat(shared.total()).isEqualTo(shared.expectedTotal(1_000));
         assertThat(shared.unguardedAdds()).isZero();
         assertThat(shared.mostUpdatesByOneThread()).isEqualTo(500);
+        assertThat(shared.atomicAdds()).isEqualTo(1_000);
+    }
+
+    @Test
+    void theTotalCanBeReadWhileALockAnAnswerLeftHeldIsStillHeld() throws Exception {
+        SharedTotal shared = new SharedTotal(10);
+        Thread.ofPlatform().start(() -> { shared.lock.lock(); shared.add(1); }).join();
+
+        assertThat(shared.lock.isLocked()).isTrue();
+        assertThat(shared.total()).isEqualTo(1);
     }
 
     @Test
