@@ -41,7 +41,7 @@ public record AmdahlReference(String machine, String date, AmdahlSweep childJvms
     /** The shared-lock sweep's share of each item under the lock: lesson 12's default. */
     public static final int LOCKED_PERCENT = 60;
     /** Each worker's share in the scaled sweep: lesson 12's default. */
-    public static final long COUNT_PER_WORKER = 1_000_000_000L;
+    public static final long COUNT_PER_WORKER = 2_000_000_000L;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -79,12 +79,14 @@ public record AmdahlReference(String machine, String date, AmdahlSweep childJvms
     /** Measures the three sweeps here, from 1 to twice the CPUs, at the lesson's defaults. */
     public static AmdahlReference measure() {
         Machine machine = Machine.describe();
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         int workers = Math.min(2 * machine.hardwareThreads(), concurrencylab.runners.Runner.maxChildJvms());
         AmdahlSweep jvms = AmdahlSweep.childJvms(TOTAL_COUNT, workers);
         AmdahlSweep lock = AmdahlSweep.sharedLock(TOTAL_COUNT, LOCKED_PERCENT, workers);
         AmdahlSweep scaled = AmdahlSweep.scaledChildJvms(COUNT_PER_WORKER, workers);
-        String description = String.format(Locale.ROOT, "a %d-CPU %s machine (Java %s)", machine.hardwareThreads(),
-                System.getProperty("os.name"), machine.javaVersion());
+        String description = String.format(Locale.ROOT, "a %d-CPU %s machine (%s, Java %s%s)", machine.hardwareThreads(),
+                System.getProperty("os.name"), System.getProperty("os.arch"), machine.javaVersion(),
+                load < 0 ? "" : String.format(Locale.ROOT, "; load average %.1f as it began", load));
         return new AmdahlReference(description, LocalDate.now().toString(), jvms, lock, scaled);
     }
 

@@ -21,8 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class SharedLockRun {
 
-    /** Increments in one work item: a few tenths of a millisecond of counting, long beside a lock hand-over. */
-    static final long ITEM_UNITS = 1_000_000;
+    /** Increments in one work item: a couple of milliseconds of counting, long beside a lock hand-over (parking and waking a thread). */
+    static final long ITEM_UNITS = 10_000_000;
     static final String THREAD_PREFIX = "amdahl-lock-worker-";
 
     final double wallMillis;

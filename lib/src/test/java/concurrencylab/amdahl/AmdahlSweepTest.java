@@ -29,7 +29,7 @@ class AmdahlSweepTest {
 
     @Test
     void aSharedLockSweepHasOnePointPerWorkerCountAndASerialFractionBetweenZeroAndOne() {
-        AmdahlSweep sweep = AmdahlSweep.sharedLock(20_000_000, 50, 3);
+        AmdahlSweep sweep = AmdahlSweep.sharedLock(40_000_000, 50, 3);
 
         assertThat(sweep.points()).extracting(AmdahlSweep.Point::workers).containsExactly(1, 2, 3);
         assertThat(sweep.serialFraction()).isBetween(0.0, 1.0);
@@ -74,7 +74,7 @@ class AmdahlSweepTest {
         assertThatThrownBy(() -> AmdahlSweep.sharedLock(20_000_000, 50, 1_000)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("maxWorkers must be between 1 and 256");
         assertThatThrownBy(() -> AmdahlSweep.sharedLock(1_000, 50, 2)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("totalCount must be between 2,000,000");
+                .hasMessageContaining("totalCount must be between 20,000,000");
         assertThatThrownBy(() -> AmdahlSweep.childJvms(10, 2)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("totalCount must be between 1,000,000");
         assertThatThrownBy(() -> AmdahlSweep.childJvms(10_000_000, 10_000)).isInstanceOf(IllegalArgumentException.class);
@@ -128,7 +128,7 @@ class AmdahlSweepTest {
 
     @Test
     void itPrintsOneLineAndDrawsAChartWithTheLawTheIdealAndTheCpuLimit() {
-        AmdahlSweep sweep = AmdahlSweep.sharedLock(10_000_000, 50, 2);
+        AmdahlSweep sweep = AmdahlSweep.sharedLock(20_000_000, 50, 2);
 
         assertThat(sweep.toString()).doesNotContain("\n").contains("s = ").contains("Amdahl predicts").contains("first call");
         var plot = (org.jfree.chart.plot.XYPlot) sweep.chart().getPlot();
@@ -152,7 +152,7 @@ class AmdahlSweepTest {
 
     @Test
     void aReferenceReadsBackAsWrittenLabelledWithItsMachineAndDate(@TempDir Path folder) {
-        AmdahlSweep lock = AmdahlSweep.sharedLock(10_000_000, 50, 2);
+        AmdahlSweep lock = AmdahlSweep.sharedLock(20_000_000, 50, 2);
         AmdahlReference written = new AmdahlReference("a test machine", "2026-01-01", lock, lock, lock);
 
         AmdahlReference read = AmdahlReference.load(written.write(folder.resolve("a.json")));
