@@ -178,8 +178,8 @@ public record AmdahlSweep(String job, String serialPart, Law law, boolean lockBo
         }
         String how = String.format(Locale.ROOT, "JVM start-up %,.0f ms + exit and merge %,.0f ms of %,.0f ms on one worker",
                 one[0], one[1], one[2]);
-        return new AmdahlSweep(String.format(Locale.ROOT, "count(%,d) on each child JVM, against one child counting"
-                + " all the shares", countPerWorker), how, Law.GUSTAFSON, false, cpus, (one[0] + one[1]) / one[2],
+        return new AmdahlSweep(String.format(Locale.ROOT, "count(%,d) on each of n child JVMs, against one child"
+                + " doing all n shares", countPerWorker), how, Law.GUSTAFSON, false, cpus, (one[0] + one[1]) / one[2],
                 firstCall, "a child JVM that counts to 1", points, "");
     }
 
@@ -283,7 +283,7 @@ public record AmdahlSweep(String job, String serialPart, Law law, boolean lockBo
         String title = (source.isEmpty() ? "" : "Reference, not this machine: ")
                 + (law == Law.AMDAHL ? "Amdahl's law, measured" : "Gustafson's law, measured");
         JFreeChart chart = Charts.lines(title, "workers", law == Law.AMDAHL ? "speed-up over one worker"
-                : "scaled speed-up (one worker doing it all, over n workers)", lines);
+                : "scaled speed-up", lines);
         XYLineAndShapeRenderer renderer = (XYLineAndShapeRenderer) ((XYPlot) chart.getPlot()).getRenderer();
         renderer.setSeriesLinesVisible(0, false);
         renderer.setSeriesShapesVisible(0, true);

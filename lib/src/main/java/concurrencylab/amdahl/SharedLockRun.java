@@ -59,15 +59,15 @@ final class SharedLockRun {
                             long asked = System.nanoTime();
                             lock.lockInterruptibly();
                             long got = System.nanoTime();
+                            waited[me] += got - asked;
                             try {
                                 if (inside > 0) {
                                     sum += Workloads.count(inside, checkpoint);
                                 }
                             } finally {
+                                held[me] += System.nanoTime() - got;   // read before the release, so never overstated
                                 lock.unlock();
                             }
-                            held[me] += System.nanoTime() - got;
-                            waited[me] += got - asked;
                         }
                         counted[me] = sum;
                     } catch (InterruptedException | CancellationException e) {
