@@ -147,6 +147,47 @@ public final class SharedTotal {
         return updates.size();
     }
 
+    /** Most updates of the total one worker may make and still combine "once": once, or twice at a stretch. */
+    public static final int MOST_UPDATES_PER_WORKER = 2;
+
+    /**
+     * What is wrong, once the workers have added items 0 to {@code items - 1} and been joined,
+     * as a hint that names the fix; null when nothing is. In order: an add made without the
+     * lock (whether or not an update was lost this time); a total other than
+     * {@link #expectedTotal}; more than 1 % of the work done holding the lock; a worker that
+     * updated the total more than {@value #MOST_UPDATES_PER_WORKER} times (an atomic add per
+     * item included: exact, but each update is a step the workers take in turn on one
+     * variable); the lock still held. It judges what the workers did, never how long they took.
+     */
+    public String problemAfter(long items) {
+        long expected = expectedTotal(items);
+        if (unguardedAdds() > 0) {
+            return String.format(Locale.ROOT, "%,d adds to the total were made without holding shared.lock (%s): two"
+                    + " workers can read the same old total and one update is lost. Take the lock around shared.add(...)",
+                    unguardedAdds(), total() == expected ? "none was lost this time, by luck of the timing"
+                            : String.format(Locale.ROOT, "the total came to %,d, not %,d", total(), expected));
+        }
+        if (total() != expected) {
+            return String.format(Locale.ROOT, "the total was %,d, not %,d: add each work(i) exactly once", total(), expected);
+        }
+        if (shareUnderLock() > 0.01) {
+            return String.format(Locale.ROOT, "%.0f %% of the work ran while holding shared.lock, so the workers took turns"
+                    + " for it: that part is serial, and no number of workers gets it done faster. Call work(i) outside"
+                    + " the lock", 100 * shareUnderLock());
+        }
+        if (mostUpdatesByOneThread() > MOST_UPDATES_PER_WORKER) {
+            return String.format(Locale.ROOT, "the total was exact, but one worker updated it %,d times, once an item%s:"
+                    + " each update is a step the workers take in turn on one shared variable. Add your share up in a"
+                    + " local variable and add it to the total once, at the end", mostUpdatesByOneThread(),
+                    atomicAdds() > 0 ? " (addAtomically needs no lock, yet the CPUs still take turns to own that one"
+                            + " variable; lesson 09 measured what that costs)" : "");
+        }
+        if (lock.isLocked()) {
+            return "the lock was still held after every worker had ended: release it in a finally block";
+        }
+        return null;
+    }
+
     /** One line: the total, the share of the work under the lock, the updates per thread, the unguarded adds. */
     @Override
     public String toString() {

@@ -127,4 +127,58 @@ class SharedTotalTest {
 
         assertThat(shared.toString()).doesNotContain("\n").contains("total 10").contains("100.0 % of 10 increments under the lock");
     }
+
+    @Test
+    void theProblemAfterARightAnswerIsNone() throws Exception {
+        SharedTotal shared = new SharedTotal(100);
+        onThreads(3, 300, (from, to) -> {
+            long mine = 0;
+            for (long i = from; i < to; i++) {
+                mine += shared.work(i);
+            }
+            shared.addAtomically(mine);
+        });
+
+        assertThat(shared.problemAfter(300)).isNull();
+    }
+
+    @Test
+    void theProblemAfterAnAtomicAddPerItemNamesTheUpdatesAndTheFix() throws Exception {
+        SharedTotal shared = new SharedTotal(100);
+        onThreads(2, 100, (from, to) -> {
+            for (long i = from; i < to; i++) {
+                shared.addAtomically(shared.work(i));
+            }
+        });
+
+        assertThat(shared.problemAfter(100)).contains("updated it 50 times").contains("addAtomically needs no lock")
+                .contains("add it to the total once, at the end");
+    }
+
+    @Test
+    void theProblemAfterAnUnguardedAddComesFirstEvenWhenTheTotalIsRight() {
+        SharedTotal shared = new SharedTotal(10);
+        shared.add(shared.work(0));
+
+        assertThat(shared.problemAfter(1)).contains("without holding shared.lock").contains("none was lost this time");
+    }
+
+    @Test
+    void theProblemAfterAMissingItemIsTheTotal() {
+        SharedTotal shared = new SharedTotal(10);
+
+        assertThat(shared.problemAfter(1)).startsWith("the total was 0, not 10");
+    }
+
+    @Test
+    void theProblemAfterALockLeftHeldSaysToReleaseItInFinally() throws Exception {
+        SharedTotal shared = new SharedTotal(10);
+        Thread.ofPlatform().start(() -> {
+            long mine = shared.work(0);
+            shared.lock.lock();
+            shared.add(mine);
+        }).join();
+
+        assertThat(shared.problemAfter(1)).contains("still held").contains("finally");
+    }
 }
