@@ -48,16 +48,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Memory consistency: actions of a worker thread before it produces a result happen-before
  * the caller receives that result.
  */
-public abstract sealed class Pool implements AutoCloseable permits ProcessPool, ThreadPool {
+public abstract sealed class Pool implements AutoCloseable permits ClusterPool, ProcessPool, ThreadPool {
 
     /** Which workers a pool has. */
     public enum Kind {
         /** Worker JVMs: separate memory, inputs and results copied between them. */
         PROCESSES,
         /** Platform threads of this JVM: shared memory, nothing copied. */
-        THREADS;
+        THREADS,
+        /** Members of a Hazelcast cluster, each a JVM on this machine or another, reached over TCP. */
+        CLUSTER;
 
-        /** "processes" or "threads". */
+        /** "processes", "threads" or "cluster". */
         public String label() {
             return name().toLowerCase(Locale.ROOT);
         }
@@ -73,13 +75,17 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
                     return kind;
                 }
             }
-            throw new IllegalArgumentException("kind must be processes or threads (got " + name + ")");
+            throw new IllegalArgumentException("kind must be processes, threads or cluster (got " + name + ")");
         }
     }
 
     /** The most workers a pool may have: for worker JVMs, as for the runners' child JVMs. */
     static final int MAX_PROCESS_WORKERS = Math.min(64, Math.max(8, 4 * Runtime.getRuntime().availableProcessors()));
     static final int MAX_THREAD_WORKERS = 1024;
+    /** Members a cluster pool starts on this machine: each is a JVM of about 150 MB. */
+    static final int MAX_LOCAL_MEMBERS = 8;
+    /** Members a cluster pool may join elsewhere. */
+    static final int MAX_JOINED_MEMBERS = 256;
     static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
     private static final int MIN_WINDOW = 1024;
 
@@ -137,6 +143,18 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
         return builder(Kind.THREADS).workers(workers).build();
     }
 
+    /**
+     * A pool whose workers are {@code members} Hazelcast members started on this machine, each a
+     * JVM (128 MB heap) listening on loopback only, joined into a cluster of their own; this JVM
+     * is the cluster's client, not a worker. Ready when this returns (a few seconds). To use
+     * members on other machines, see {@link Builder#join}.
+     *
+     * @throws IllegalArgumentException if members is below 1 or above 8
+     */
+    public static Pool cluster(int members) {
+        return builder(Kind.CLUSTER).workers(members).build();
+    }
+
     /** A builder for a pool of the given kind, for the settings the factories leave at defaults. */
     public static Builder builder(Kind kind) {
         return new Builder(Objects.requireNonNull(kind, "kind"));
@@ -153,6 +171,15 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
     /** How long the pool took to start: until every worker was ready for work. */
     public double startMillis() {
         return startMillis;
+    }
+
+    /**
+     * The process ids of the worker JVMs (a process pool's workers, or the members a cluster pool
+     * started on this machine), in worker order; empty for threads and for members it joined.
+     * For a lesson that kills one: {@code ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly)}.
+     */
+    public List<Long> workerPids() {
+        return List.of();
     }
 
     /** The last map, imap or imapUnordered call that finished, or null before the first. */
@@ -423,6 +450,8 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
         int inFlight;
         /** Set when the pool itself ended this worker's input (after a close): its end is expected. */
         volatile boolean retired;
+        /** Set when this worker is gone but the pool goes on without it (a cluster member that left): it takes no more tasks. */
+        volatile boolean gone;
         private double averageMicros = -1;
 
         Slot(int number, int maxInFlight) {
@@ -445,6 +474,11 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
          */
         boolean mayTake() {
             return inFlight < capacity();
+        }
+
+        /** The recent tasks' average length in microseconds, or -1 before the first. */
+        double averageMicros() {
+            return averageMicros;
         }
 
         void took(long micros) {
@@ -518,7 +552,7 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
         lock.lock();
         try {
             while (true) {
-                if (!isRunning()) {
+                if (!isRunning() || slot.gone) {
                     return null;
                 }
                 for (Job<?> candidate : feedable) {
@@ -577,8 +611,15 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
         }
     }
 
-    /** A worker's results for one task. */
-    record Done(long chunkId, List<Object> results, long startMicros, long endMicros) {}
+    /**
+     * A worker's results for one task; {@code worker} is the worker that ran it when that is not
+     * the one it was handed to (a cluster's re-run), else 0.
+     */
+    record Done(long chunkId, List<Object> results, long startMicros, long endMicros, int worker) {
+        Done(long chunkId, List<Object> results, long startMicros, long endMicros) {
+            this(chunkId, results, startMicros, endMicros, 0);
+        }
+    }
 
     /** Records finished tasks (a worker's batch, under one lock) and wakes the callers. */
     final void finished(Slot slot, List<Done> batch) {
@@ -604,6 +645,11 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
 
     /** The function threw for input {@code offset} of a task: that call fails, the pool carries on. */
     final void failed(Slot slot, long chunkId, int offset, Throwable error, long startMicros, long endMicros) {
+        failed(slot, slot.number, chunkId, offset, error, startMicros, endMicros);
+    }
+
+    /** As {@link #failed(Slot, long, int, Throwable, long, long)}, run by {@code worker} (a cluster's re-run may run elsewhere). */
+    final void failed(Slot slot, int worker, long chunkId, int offset, Throwable error, long startMicros, long endMicros) {
         List<Runnable> afterwards = new ArrayList<>();
         lock.lock();
         try {
@@ -614,10 +660,10 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
             slot.inFlight--;
             slot.took(endMicros - startMicros);
             Job<?> job = chunk.job;
-            job.span(chunk, startMicros, endMicros);
+            job.span(chunk, worker, worker == slot.number ? TaskSpan.Outcome.RAN : TaskSpan.Outcome.RERUN, startMicros, endMicros);
             job.chunksDone++;
             int at = Math.max(0, Math.min(offset, chunk.inputs.size() - 1));
-            TaskFailedException failure = new TaskFailedException(chunk.firstInput + at, chunk.inputs.get(at), slot.number,
+            TaskFailedException failure = new TaskFailedException(chunk.firstInput + at, chunk.inputs.get(at), worker,
                     kind().label(), error);
             job.failInPlace(chunk.number - 1, failure, afterwards);
             work.signalAll();
@@ -626,6 +672,64 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
             lock.unlock();
         }
         afterwards.forEach(Runnable::run);
+    }
+
+    /**
+     * A task that will not come back (a cluster member left with it and no other member ran it):
+     * its call fails with {@code error}, drawn on the timeline from {@code sentMicros} to
+     * {@code lostMicros} as lost; the pool goes on.
+     */
+    final void lost(long chunkId, RuntimeException error, long sentMicros, long lostMicros) {
+        List<Runnable> afterwards = new ArrayList<>();
+        lock.lock();
+        try {
+            Chunk chunk = running.remove(chunkId);
+            if (chunk == null) {
+                return;
+            }
+            chunk.slot.inFlight--;
+            chunk.job.span(chunk, chunk.slot.number, TaskSpan.Outcome.LOST, sentMicros, lostMicros);
+            chunk.job.chunksDone++;
+            chunk.job.fail(error, afterwards);
+            work.signalAll();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        afterwards.forEach(Runnable::run);
+    }
+
+    /** Records, for the timeline, the part of a task that a worker ran before it was lost (the task ran again elsewhere). */
+    final void lostAttempt(long chunkId, int worker, long sentMicros, long lostMicros) {
+        lock.lock();
+        try {
+            Chunk chunk = running.get(chunkId);
+            if (chunk != null) {
+                chunk.job.span(chunk, worker, TaskSpan.Outcome.LOST, sentMicros, lostMicros);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the task is still waited for. */
+    final boolean isRunning(long chunkId) {
+        lock.lock();
+        try {
+            return running.containsKey(chunkId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes every worker, e.g. after one is marked gone. */
+    final void wakeWorkers() {
+        lock.lock();
+        try {
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Something the pool did not expect went wrong on one of its threads: it cannot go on. */
@@ -795,15 +899,23 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
         }
 
         void span(Chunk chunk, long startMicros, long endMicros) {
+            span(chunk, chunk.slot.number, TaskSpan.Outcome.RAN, startMicros, endMicros);
+        }
+
+        void span(Chunk chunk, int worker, TaskSpan.Outcome outcome, long startMicros, long endMicros) {
             if (spans.size() < PoolCall.TIMELINE_LIMIT) {
-                spans.add(new TaskSpan(chunk.number, chunk.firstInput, chunk.inputs.size(), chunk.slot.number,
-                        (startMicros - t0Micros) / 1e3, (Math.max(startMicros, endMicros) - t0Micros) / 1e3));
+                spans.add(new TaskSpan(chunk.number, chunk.firstInput, chunk.inputs.size(), worker,
+                        (startMicros - t0Micros) / 1e3, (Math.max(startMicros, endMicros) - t0Micros) / 1e3, outcome));
             }
         }
 
         @SuppressWarnings("unchecked")
         void accept(Chunk chunk, Done done, List<Runnable> afterwards) {
-            span(chunk, done.startMicros, done.endMicros);
+            if (done.worker != 0 && done.worker != chunk.slot.number) {
+                span(chunk, done.worker, TaskSpan.Outcome.RERUN, done.startMicros, done.endMicros);
+            } else {
+                span(chunk, done.startMicros, done.endMicros);
+            }
             chunksDone++;
             if (failure != null) {
                 return;
@@ -978,6 +1090,9 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
         if (failure instanceof CancellationException) {
             return new CancellationException(failure.getMessage());
         }
+        if (failure instanceof TaskLostException lost) {
+            return new TaskLostException(lost.member(), lost.getMessage());
+        }
         if (failure instanceof IllegalStateException) {
             return new IllegalStateException(failure.getMessage(), failure);
         }
@@ -990,21 +1105,41 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
     /** Settings for a pool; see {@link Pool#builder}. */
     public static final class Builder {
         private final Kind kind;
-        private int workers = Runtime.getRuntime().availableProcessors();
-        private int heapMegabytes = 64;
+        private int workers;
+        private boolean workersSet;
+        private int heapMegabytes;
         private PrintStream out = System.out;
         private Duration timeout = DEFAULT_TIMEOUT;
+        private List<String> join = List.of();
+        private String clusterName;
+        private Duration connectTimeout = Duration.ofSeconds(5);
 
         private Builder(Kind kind) {
             this.kind = kind;
+            this.workers = kind == Kind.CLUSTER ? 3 : Runtime.getRuntime().availableProcessors();
+            this.heapMegabytes = kind == Kind.CLUSTER ? 128 : 64;
         }
 
         /**
-         * How many workers (default: one per core).
+         * How many workers (default: one per core; for a cluster, 3 members). For a cluster that
+         * {@link #join joins} members elsewhere, how many members the cluster must have.
          *
          * @throws IllegalArgumentException if below 1 or above the limit for the kind
          */
         public Builder workers(int workers) {
+            if (kind == Kind.CLUSTER) {
+                int max = join.isEmpty() ? MAX_LOCAL_MEMBERS : MAX_JOINED_MEMBERS;
+                if (workers < 1 || workers > max) {
+                    throw new IllegalArgumentException(String.format(Locale.ROOT, "members must be between 1 and %d for a"
+                            + " cluster pool %s (got %d): %s", max, join.isEmpty() ? "on this machine" : "that joins members",
+                            workers, join.isEmpty() ? "each member is a JVM of about 150 MB; for more, start members on other"
+                            + " machines and join them with Pool.builder(Pool.Kind.CLUSTER).join(\"host:port\", ...)"
+                            : "a cluster of that size is beyond what the lab was made for"));
+                }
+                this.workers = workers;
+                this.workersSet = true;
+                return this;
+            }
             int max = kind == Kind.PROCESSES ? MAX_PROCESS_WORKERS : MAX_THREAD_WORKERS;
             if (workers < 1 || workers > max) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "workers must be between 1 and %d for a %s pool"
@@ -1016,7 +1151,66 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
         }
 
         /**
-         * Each worker JVM's heap, 16 to 4,096 MB (default 64); ignored for threads.
+         * For a cluster: join members that already run (on other machines, say), at these
+         * addresses ("host:port", each started with {@link ClusterMemberMain}), instead of
+         * starting members here. Needs {@link #clusterName}. The pool's workers are the members
+         * the cluster has when the pool connects ({@link #workers} sets how many it must have);
+         * close and terminate leave them running. Hazelcast's open-source edition neither
+         * authenticates nor encrypts: keep such members on a private network.
+         *
+         * @throws IllegalArgumentException for another kind, no address, or one that is not host:port
+         */
+        public Builder join(String... addresses) {
+            if (kind != Kind.CLUSTER) {
+                throw new IllegalArgumentException("join(...) is for a cluster pool: Pool.builder(Pool.Kind.CLUSTER)");
+            }
+            if (addresses == null || addresses.length == 0) {
+                throw new IllegalArgumentException("join needs at least one member's address, host:port (e.g. 10.0.0.2:5701)");
+            }
+            List<String> checked = new ArrayList<>();
+            for (String address : addresses) {
+                checked.add(ClusterConfigs.address(address));
+            }
+            this.join = List.copyOf(checked);
+            return this;
+        }
+
+        /**
+         * For a cluster that {@link #join joins} members: the cluster's name, as given to its
+         * members with {@code --cluster}. (A pool that starts its own members names its cluster
+         * itself, uniquely, so that two pools never merge.)
+         *
+         * @throws IllegalArgumentException if blank
+         */
+        public Builder clusterName(String name) {
+            if (kind != Kind.CLUSTER) {
+                throw new IllegalArgumentException("clusterName(...) is for a cluster pool: Pool.builder(Pool.Kind.CLUSTER)");
+            }
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("clusterName must not be blank: use the name the members were started with (--cluster NAME)");
+            }
+            this.clusterName = name.trim();
+            return this;
+        }
+
+        /**
+         * For a cluster that {@link #join joins} members: how long to try to reach them before
+         * giving up (default 5 s).
+         *
+         * @throws IllegalArgumentException if not between 100 ms and 10 minutes
+         */
+        public Builder connectTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "connectTimeout");
+            if (timeout.toMillis() < 100 || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("connectTimeout must be between 100 ms and 10 minutes (got " + timeout + ")");
+            }
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Each worker JVM's heap, 16 to 4,096 MB (default 64; for a cluster's members, 128);
+         * ignored for threads and for members the pool joins.
          *
          * @throws IllegalArgumentException outside that range
          */
@@ -1028,7 +1222,7 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
             return this;
         }
 
-        /** Where the lines worker JVMs print go, each prefixed "[worker N]" (default System.out). */
+        /** Where the lines worker JVMs print go, each prefixed "[worker N]" ("[member N]" for a cluster; default System.out). */
         public Builder output(PrintStream out) {
             this.out = Objects.requireNonNull(out, "output");
             return this;
@@ -1055,8 +1249,23 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
          * @throws IllegalStateException if a worker could not start (the others are stopped)
          */
         public Pool build() {
-            Pool pool = kind == Kind.PROCESSES ? new ProcessPool(workers, heapMegabytes, out, timeout)
-                    : new ThreadPool(workers, out, timeout);
+            if (kind == Kind.CLUSTER && !join.isEmpty() && clusterName == null) {
+                throw new IllegalArgumentException("a pool that joins members needs their cluster's name:"
+                        + " .clusterName(\"...\"), as given to each member with --cluster");
+            }
+            if (kind == Kind.CLUSTER && join.isEmpty() && clusterName != null) {
+                throw new IllegalArgumentException("clusterName is for a pool that joins members (.join(\"host:port\", ...));"
+                        + " a pool that starts its own members names their cluster itself");
+            }
+            if (kind == Kind.CLUSTER && workers > (join.isEmpty() ? MAX_LOCAL_MEMBERS : MAX_JOINED_MEMBERS)) {
+                throw new IllegalArgumentException("members must be at most " + MAX_LOCAL_MEMBERS + " on this machine (got " + workers + ")");
+            }
+            Pool pool = switch (kind) {
+                case PROCESSES -> new ProcessPool(workers, heapMegabytes, out, timeout);
+                case THREADS -> new ThreadPool(workers, out, timeout);
+                case CLUSTER -> new ClusterPool(workers, join.isEmpty() || workersSet, heapMegabytes, out, timeout, join,
+                        clusterName, connectTimeout);
+            };
             pool.startWorkers();
             return pool;
         }

@@ -13,7 +13,7 @@ import org.jfree.chart.JFreeChart;
  * how soon the first result came, and which worker ran which task when. Displayed, it draws the
  * timeline; printed, it is one line.
  *
- * @param kind "processes" or "threads"
+ * @param kind "processes", "threads" or "cluster"
  * @param workers the pool's workers
  * @param mode "map", "imap" or "imap-unordered"
  * @param chunksize inputs per task
@@ -21,7 +21,8 @@ import org.jfree.chart.JFreeChart;
  * @param tasks how many tasks (chunks) they made
  * @param wallMillis from the call until the caller had every result
  * @param firstResultMillis from the call until the caller had the first result
- * @param timeline every task, in the order they finished (the first {@value #TIMELINE_LIMIT})
+ * @param timeline every task, in the order they finished (the first {@value #TIMELINE_LIMIT}); in a
+ *        cluster, a task whose member died appears twice: lost on that member, then run again on another
  */
 public record PoolCall(String kind, int workers, String mode, int chunksize, long inputs, long tasks,
                        double wallMillis, double firstResultMillis, List<TaskSpan> timeline) implements Displayable {
@@ -43,11 +44,16 @@ public record PoolCall(String kind, int workers, String mode, int chunksize, lon
         }
         boolean byTask = timeline.size() <= 12;
         List<Bar> bars = new ArrayList<>();
+        // A cluster's lost attempts and their re-runs keep their own colours, whatever the number of tasks.
         timeline.stream().sorted(java.util.Comparator.comparingInt(TaskSpan::task)).forEach(span -> bars.add(
-                new Bar(span.worker(), span.startMillis(), span.endMillis(),
-                        byTask ? "task " + span.task() : "worker " + span.worker())));
+                new Bar(span.worker(), span.startMillis(), span.endMillis(), switch (span.outcome()) {
+                    case LOST -> "lost with its member";
+                    case RERUN -> "run again on another member";
+                    case RAN -> byTask ? "task " + span.task() : (kind.equals("cluster") ? "member " : "worker ") + span.worker();
+                })));
         JFreeChart chart = Charts.timeline(String.format(Locale.ROOT, "%s: %,d task%s on a pool of %d %s",
-                mode, tasks, tasks == 1 ? "" : "s", workers, kind), "worker", bars);
+                mode, tasks, tasks == 1 ? "" : "s", workers, kind.equals("cluster") ? "cluster members" : kind),
+                kind.equals("cluster") ? "member" : "worker", bars);
         return Charts.subtitle(chart, summaryLine());
     }
 

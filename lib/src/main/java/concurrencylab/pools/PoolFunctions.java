@@ -68,7 +68,7 @@ public final class PoolFunctions {
      *
      * @throws IllegalArgumentException if a worker JVM could not load it
      */
-    static String[] reference(PoolFunction<?, ?> function) {
+    static String[] reference(PoolFunction<?, ?> function, String refusal) {
         Class<?> type = function.getClass();
         Path folder = COMPILED.get(type);
         if (folder != null) {
@@ -89,7 +89,7 @@ public final class PoolFunctions {
             }
         }
         if (why != null) {
-            throw new IllegalArgumentException("a process pool cannot send this function to its worker JVMs: " + why
+            throw new IllegalArgumentException(refusal + ": " + why
                     + ". Workers load code, they are not handed objects (Python's rule that a pool's function must be"
                     + " importable). Use PoolFunctions.compile(source) for code written in a cell, a function of"
                     + " PoolFunctions, or Pool.threads(n), whose workers share this JVM");

@@ -337,6 +337,11 @@ final class ProcessPool extends Pool {
     }
 
     @Override
+    public List<Long> workerPids() {
+        return all.stream().map(worker -> worker.process.pid()).toList();
+    }
+
+    @Override
     void checkInput(Object input, long index) {
         requireInput(input, index);
         if (!Wire.supports(input)) {
@@ -353,6 +358,6 @@ final class ProcessPool extends Pool {
 
     @Override
     Object prepare(PoolFunction<?, ?> function) {
-        return PoolFunctions.reference(function);
+        return PoolFunctions.reference(function, "a process pool cannot send this function to its worker JVMs");
     }
 }

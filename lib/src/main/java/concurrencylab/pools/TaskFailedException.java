@@ -15,7 +15,11 @@ public final class TaskFailedException extends RuntimeException {
 
     TaskFailedException(long inputIndex, Object input, int worker, String poolKind, Throwable cause) {
         super("the function failed on input " + inputIndex + " (" + describe(input) + ") in worker " + worker
-                + (poolKind.equals("processes") ? " (a JVM)" : " (a thread)") + ": " + cause, cause);
+                + (switch (poolKind) {
+                    case "processes" -> " (a JVM)";
+                    case "cluster" -> " (a cluster member)";
+                    default -> " (a thread)";
+                }) + ": " + cause, cause);
         this.inputIndex = inputIndex;
         this.worker = worker;
     }
