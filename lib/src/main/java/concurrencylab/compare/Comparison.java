@@ -132,6 +132,12 @@ public final class Comparison implements Displayable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * The pools the article's comparison runs: both live on this machine. A cluster pool's members
+     * are a lesson of their own (13), where what crossing a network adds is the point.
+     */
+    private static final List<Pool.Kind> ONE_MACHINE_POOLS = List.of(Pool.Kind.PROCESSES, Pool.Kind.THREADS);
+
     private final List<Row> rows;
     private final String machine;
     private final String date;
@@ -474,7 +480,7 @@ public final class Comparison implements Displayable {
             for (Strategy strategy : List.of(Strategy.PROCESSES, Strategy.THREADS, Strategy.GIL_THREADS, Strategy.VIRTUAL_THREADS)) {
                 add(Workload.CPU_BOUND, name(strategy), java, counting, sequential, () -> Runner.run(strategy, w, count).wallMillis());
             }
-            for (Pool.Kind kind : Pool.Kind.values()) {
+            for (Pool.Kind kind : ONE_MACHINE_POOLS) {
                 add(Workload.CPU_BOUND, name(kind), java, counting, sequential, () -> {
                     PoolRun run = PoolExperiment.counts(w, settings.maxCount).kind(kind).workers(w).output(quiet()).run();
                     return run.startMillis() + run.wallMillis();
@@ -533,7 +539,7 @@ public final class Comparison implements Displayable {
                 add(Workload.IO_BOUND, name(strategy), java, sleeping, oneAtATime, () -> Runner.run(strategy, w, nap).wallMillis());
             }
             List<Long> naps = Collections.nCopies(w, sleepMillis);
-            for (Pool.Kind kind : Pool.Kind.values()) {
+            for (Pool.Kind kind : ONE_MACHINE_POOLS) {
                 add(Workload.IO_BOUND, name(kind), java, sleeping, oneAtATime, () -> {
                     long t0 = System.nanoTime();
                     try (Pool pool = Pool.builder(kind).workers(w).output(quiet()).build()) {
@@ -585,7 +591,11 @@ public final class Comparison implements Displayable {
         }
 
         private static String name(Pool.Kind kind) {
-            return kind == Pool.Kind.PROCESSES ? "process pool" : "thread pool";
+            return switch (kind) {
+                case PROCESSES -> "process pool";
+                case THREADS -> "thread pool";
+                case CLUSTER -> "cluster pool";
+            };
         }
 
         private static String name(Sleepers.Runner runner) {

@@ -417,8 +417,9 @@ class PoolTest {
     @ParameterizedTest
     @EnumSource(Pool.Kind.class)
     void badParametersGetOneClearMessageEach(Pool.Kind kind) {
+        String noun = kind == Pool.Kind.CLUSTER ? "members" : "workers";
         assertThatThrownBy(() -> Pool.builder(kind).workers(0)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("workers must be between 1 and").hasMessageContaining("(got 0)");
+                .hasMessageContaining(noun + " must be between 1 and").hasMessageContaining("(got 0)");
         try (Pool pool = Pool.builder(kind).workers(1).build()) {
             List<Long> withNull = new ArrayList<>(List.of(1L, 2L));
             withNull.add(null);
