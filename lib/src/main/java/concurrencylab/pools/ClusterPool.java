@@ -160,7 +160,7 @@ final class ClusterPool extends Pool {
     @Override
     void startWorkers() {
         long t0 = System.nanoTime();
-        timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("cluster-pool-timer").unstarted(r));
+        timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("cluster-" + name + "-timer").unstarted(r));
         try {
             if (join.isEmpty()) {
                 startMembers();
@@ -176,7 +176,7 @@ final class ClusterPool extends Pool {
         }
         started((System.nanoTime() - t0) / 1e6);
         for (Lane lane : lanes) {
-            threads.add(Thread.ofPlatform().daemon().name("cluster-member-" + lane.slot.number + "-sender").start(() -> send(lane)));
+            threads.add(Thread.ofPlatform().daemon().name("cluster-" + name + "-member-" + lane.slot.number + "-sender").start(() -> send(lane)));
         }
         timer.scheduleWithFixedDelay(this::watch, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -204,8 +204,8 @@ final class ClusterPool extends Pool {
             }
             Lane lane = new Lane(m, "127.0.0.1:" + ports[m - 1], process);
             lanes.add(lane);
-            threads.add(Thread.ofPlatform().daemon().name("cluster-member-" + m + "-stdout").start(() -> readStdout(lane)));
-            threads.add(Thread.ofPlatform().daemon().name("cluster-member-" + m + "-stderr").start(() -> readStderr(lane)));
+            threads.add(Thread.ofPlatform().daemon().name("cluster-" + name + "-member-" + m + "-stdout").start(() -> readStdout(lane)));
+            threads.add(Thread.ofPlatform().daemon().name("cluster-" + name + "-member-" + m + "-stderr").start(() -> readStderr(lane)));
             if (m == 1) {
                 // The others join the first, so it must be listening before they start.
                 await(lane.started, lane, "had not started", deadline);
@@ -744,5 +744,23 @@ final class ClusterPool extends Pool {
     /** For tests and lessons: this pool's Hazelcast client. */
     HazelcastInstance client() {
         return client;
+    }
+
+    /** The heap of each member this pool started (MB); members it joined have their own. */
+    int heapMegabytes() {
+        return heapMegabytes;
+    }
+
+    /**
+     * The cluster's name: unique per pool unless given, and part of the name of every thread the
+     * pool and its Hazelcast client start in this JVM.
+     */
+    String clusterName() {
+        return name;
+    }
+
+    /** Whether the members were started elsewhere and joined by address. */
+    boolean joined() {
+        return !join.isEmpty();
     }
 }
