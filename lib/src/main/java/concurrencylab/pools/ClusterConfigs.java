@@ -23,6 +23,13 @@ final class ClusterConfigs {
     static final String MEMBER_ATTRIBUTE = "lab.member";
     /** Few partitions: the lab's clusters are small, and each partition costs start-up time and memory. */
     static final int PARTITIONS = 31;
+    private static final List<Logger> QUIETED = List.of(Logger.getLogger("com.hazelcast"),
+            Logger.getLogger("com.hazelcast.client.impl.protocol.task"));
+    /**
+     * How long a task's submit waits for its backup copy to be acknowledged before it goes on
+     * without (Hazelcast's default is 5 s; the task has still run, only its backup is in doubt).
+     */
+    static final int BACKUP_ACK_MILLIS = 1_000;
     /** Tasks each partition of the durable executor holds (in flight and finished but not yet collected). */
     static final int TASKS_PER_PARTITION = 2_048;
 
@@ -48,6 +55,9 @@ final class ClusterConfigs {
         // A member that is killed closes its sockets at once; the others need not wait a minute to believe it.
         config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
+        // A write waits for its backup's acknowledgement at most this long (5 s by default): a member
+        // killed mid-map held backups, and every task whose backup it held would wait that long.
+        config.setProperty("hazelcast.operation.backup.timeout.millis", Integer.toString(BACKUP_ACK_MILLIS));
         // Joins are on a known address list, so there is nothing to wait for before joining.
         config.setProperty("hazelcast.wait.seconds.before.join", "0");
         config.setProperty("hazelcast.merge.first.run.delay.seconds", "3600");
@@ -83,6 +93,8 @@ final class ClusterConfigs {
         // The client runs in the learner's kernel: what matters reaches the cell as the pool's own messages.
         config.setProperty("hazelcast.logging.type", "none");
         config.setProperty("hazelcast.client.event.thread.count", "1");
+        // The client too waits for backup acknowledgements (sent to it directly): as long as a member does.
+        config.setProperty("hazelcast.client.operation.backup.timeout.millis", Integer.toString(BACKUP_ACK_MILLIS));
         config.setProperty("hazelcast.client.shutdownhook.enabled", "false");
         // A task's result waits on its member; without this the client would give up on a long task after two minutes.
         config.setProperty("hazelcast.client.invocation.timeout.seconds", Long.toString(Integer.MAX_VALUE / 1000));
@@ -99,7 +111,14 @@ final class ClusterConfigs {
      * pool's own one line says what happened.
      */
     static void quietLogging() {
-        Logger.getLogger("com.hazelcast").setLevel(Level.SEVERE);
+        // (The loggers are held in a static list: java.util.logging keeps only weak references, and a
+        // collected logger would come back at its default level.)
+        QUIETED.get(0).setLevel(Level.SEVERE);
+        // When the pool's client shuts down, a member still reads a few hundred of its last messages
+        // after the connection closed and logs each as SEVERE ("must authenticate before any
+        // operation"): nothing is wrong, the client is going. A client message task's real failure
+        // travels back to the client as its exception.
+        QUIETED.get(1).setLevel(Level.OFF);
     }
 
     /** "host:port" checked: a host without spaces and a port from 1 to 65535. */

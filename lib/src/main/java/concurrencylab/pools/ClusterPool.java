@@ -300,6 +300,9 @@ final class ClusterPool extends Pool {
     }
 
     private void show(Lane lane, String line) {
+        if (stopping) {
+            return; // what a member says while the pool stops it is kept for a message, not shown
+        }
         synchronized (out) {
             out.println("[member " + lane.slot.number + "] " + line);
         }
