@@ -3,7 +3,7 @@ by side in one run on this machine, and the JMH micro-benchmarks, and writes a M
 with each figure, its CPython counterpart, their ratio, the goal it is held to, the machine and
 the commands that reproduce it.
 
-    python3 tools/bench.py --java JAVA --python PYTHON [--only pools,sleepers,switch,counters] [--rounds 3]
+    python3 tools/bench.py --java JAVA --python PYTHON [--only pools,cluster,sleepers,switch,counters] [--rounds 3]
                            [--output build/bench/report.md]
 
 ./lab bench builds what it needs and runs this. Each figure is the median over --rounds rounds,
@@ -191,6 +191,85 @@ def pools(b):
     b.out()
     b.table(["figure", "peak heap", "wall"], rows)
     reproduce(b, commands)
+
+
+def cluster(b):
+    """A Hazelcast cluster on loopback against worker JVMs and threads, with the same calls (issue 15)."""
+    squares, per_task = 100_000, 3_000
+    figures = {
+        # figure: (the arguments after --kind, the number of inputs)
+        "start-up, 2 workers": (["--workers", "2", "--mode", "map", "--squares", "10"], 10),
+        "start-up, 3 workers": (["--workers", "3", "--mode", "map", "--squares", "10"], 10),
+        "map over 100,000": (["--workers", "2", "--mode", "map", "--squares", str(squares), "--repeat", "5"], squares),
+        "imap, chunksize 1, over 3,000": (["--workers", "2", "--mode", "imap", "--chunksize", "1", "--squares", str(per_task), "--repeat", "3"],
+                 per_task),
+    }
+    kinds = ["cluster", "processes", "threads"]
+    runs = {}  # (figure, kind) -> one JSON object per round
+    commands = []
+    for _ in range(b.rounds):
+        for figure, (arguments, inputs) in figures.items():
+            for kind in kinds:
+                command = b.lab("pool", "--kind", kind, *arguments, "--json")
+                run = b.json(command)
+                check_squares(run, inputs, command)
+                runs.setdefault((figure, kind), []).append(run)
+                if len(runs[(figure, kind)]) == 1:
+                    commands.append((f"{figure}, {kind}", command))
+
+    def median(figure, value):
+        return {kind: statistics.median(value(run) for run in runs[(figure, kind)]) for kind in kinds}
+
+    first = median("map over 100,000", lambda run: run["wallMillisEach"][0])
+    warm = median("map over 100,000", lambda run: statistics.median(run["wallMillisEach"][1:]))
+    each = median("imap, chunksize 1, over 3,000", lambda run: statistics.median(run["wallMillisEach"][1:]) * 1000 / per_task)
+    rows = [
+        ["time to a ready pool of 2 (startMillis)", median("start-up, 2 workers", lambda run: run["startMillis"]), ms],
+        ["time to a ready pool of 3 (startMillis)", median("start-up, 3 workers", lambda run: run["startMillis"]), ms],
+        [f"map of x*x over {squares:,} inputs, 2 workers: first call of a fresh JVM", first, ms],
+        [f"the same, warm (median of calls 2 to 5)", warm, ms],
+        ["the same, warm: inputs per second", {kind: squares / warm[kind] * 1000 for kind in kinds}, per_second],
+        [f"imap, chunksize 1, over {per_task:,} inputs, 2 workers: per task, warm (calls 2 and 3)", each, micros],
+        ["the same: first result of a call (one task there and back; median of the 3 calls)",
+         median("imap, chunksize 1, over 3,000", lambda run: run["firstResultMillis"]), ms],
+    ]
+    b.out("## A cluster: Hazelcast members against worker JVMs and threads")
+    b.out()
+    b.out("The same `pool` command with `--kind cluster` (that many Hazelcast 5.7.0 members, each a child JVM on "
+          "loopback; the calling JVM is their client), `processes` (worker JVMs) and `threads`. Every call's results "
+          f"are summed and checked. Medians of {b.rounds} rounds, the three kinds interleaved; each run a fresh JVM. "
+          f"map uses CPython's default chunksize (12,500 inputs a task here, so 8 tasks); imap with chunksize 1 "
+          "sends each input as its own task, at most 64 in flight per member, so its per-task figure is the "
+          "cost of a task at full pipe, and the first result is one task's round trip.")
+    b.out()
+    table = []
+    for name, values, show in rows:
+        per_second_row = show is per_second
+        slower = values["processes"] / values["cluster"] if per_second_row else values["cluster"] / values["processes"]
+        table.append([name, *(show(values[kind]) for kind in kinds), f"{slower:,.1f}x"])
+    b.table(["figure", "cluster", "processes", "threads", "cluster / processes (time)"], table)
+    b.out("<details><summary>Commands (from the project's root; <code>java</code> as above)</summary>")
+    b.out()
+    for name, command in commands:
+        b.out(f"- {name}: `{b.rel(command)}`")
+    b.out()
+    b.out("</details>")
+    b.out()
+
+
+def check_squares(run, inputs, command):
+    expected = (inputs - 1) * inputs * (2 * inputs - 1) // 6
+    if run["resultsChecksum"] != expected or run["tasks"] != inputs:
+        sys.exit(f"bench.py: the squares of {inputs:,} inputs summed to {run['resultsChecksum']}, not {expected}: "
+                 f"{command}")
+
+
+def micros(value):
+    return f"{value:,.0f} µs" if value >= 100 else f"{value:,.1f} µs"
+
+
+def per_second(value):
+    return f"{value / 1e6:,.2f} M/s" if value >= 1e6 else f"{value / 1e3:,.0f} k/s"
 
 
 def sleepers(b):
@@ -382,7 +461,7 @@ def reproduce(b, commands):
     b.out()
 
 
-SECTIONS = {"runners": runners, "pools": pools, "sleepers": sleepers, "switch": switch, "counters": counters,
+SECTIONS = {"runners": runners, "pools": pools, "cluster": cluster, "sleepers": sleepers, "switch": switch, "counters": counters,
             "lessons": lessons}
 
 

@@ -105,10 +105,12 @@ public final class Main implements Callable<Integer> {
                 "inputs, which worker ran which task when."})
     static final class PoolCommand implements Callable<Integer> {
         @Option(names = "--kind", defaultValue = "processes", paramLabel = "KIND",
-                description = "processes (worker JVMs) or threads (default ${DEFAULT-VALUE}).")
+                description = {"processes (worker JVMs), threads, or cluster (Hazelcast members, each a JVM on loopback;",
+                    "this JVM is their client) (default ${DEFAULT-VALUE})."})
         String kind;
 
-        @Option(names = "--workers", paramLabel = "N", description = "How many workers (default: one per core).")
+        @Option(names = "--workers", paramLabel = "N",
+                description = "How many workers, or a cluster's members, 1 to 8 (default: one per core).")
         Integer workers;
 
         @Option(names = "--mode", defaultValue = "map", paramLabel = "MODE",

@@ -122,7 +122,7 @@ public final class PoolExperiment {
         return new PoolExperiment(tasks, maxCount);
     }
 
-    /** Worker JVMs or threads (default: processes). */
+    /** Worker JVMs, threads or a cluster's members (default: processes). */
     public PoolExperiment kind(Pool.Kind kind) {
         this.kind = Objects.requireNonNull(kind, "kind");
         return this;
@@ -255,7 +255,9 @@ public final class PoolExperiment {
      *
      * <p>Counting tasks are first estimated from CPython's counting rate here; a run that would
      * take more than {@link CPython#DEFAULT_TIME_LIMIT} is skipped with one printed line saying
-     * how long it would take, and the result is empty, as when there is no python3.
+     * how long it would take, and the result is empty, as when there is no python3. CPython has
+     * no cluster pool: for {@link Pool.Kind#CLUSTER} nothing runs, one line says so, and the
+     * result is empty.
      */
     public Optional<PoolRun> runCPython() {
         return runCPython(null);
@@ -268,6 +270,11 @@ public final class PoolExperiment {
      * @throws IllegalArgumentException for a start method this platform does not offer
      */
     public Optional<PoolRun> runCPython(String startMethod) {
+        if (kind == Pool.Kind.CLUSTER) {
+            System.out.println("CPython's pool skipped: multiprocessing has no cluster pool; compare the cluster with"
+                    + " CPython's processes or threads instead.");
+            return Optional.empty();
+        }
         return CPython.find().flatMap(python -> {
             List<String> args = new ArrayList<>(arguments());
             if (startMethod != null && kind == Pool.Kind.PROCESSES) {

@@ -105,6 +105,40 @@ class MainTest {
     }
 
     @Test
+    void poolClusterMapsTheBenchmarksSquaresCheckedAndSaysWhenItsMembersWereReady() throws Exception {
+        int status = Main.run("pool", "--kind", "cluster", "--workers", "2", "--mode", "map", "--squares", "100000", "--json");
+
+        JsonNode json = Main.JSON.readTree(out.toString(StandardCharsets.UTF_8));
+        assertThat(status).isZero();
+        assertThat(json.get("kind").asText()).isEqualTo("cluster");
+        assertThat(json.get("workers").asInt()).isEqualTo(2);
+        assertThat(json.get("resultsChecksum").asLong()).isEqualTo(99_999L * 100_000 * 199_999 / 6);
+        assertThat(json.get("startMillis").asDouble()).isPositive();
+        assertThat(json.get("wallMillis").asDouble()).isPositive();
+    }
+
+    @Test
+    void poolClusterImapOneInputPerTaskRunsTasksOnEveryMember() throws Exception {
+        int status = Main.run("pool", "--kind", "cluster", "--workers", "2", "--mode", "imap", "--chunksize", "1",
+                "--squares", "200", "--json");
+
+        JsonNode json = Main.JSON.readTree(out.toString(StandardCharsets.UTF_8));
+        assertThat(status).isZero();
+        assertThat(json.get("chunksize").asInt()).isEqualTo(1);
+        assertThat(json.get("resultsChecksum").asLong()).isEqualTo(199L * 200 * 399 / 6);
+        assertThat(json.get("timeline")).hasSize(200);
+        assertThat(json.get("timeline").findValues("worker").stream().map(JsonNode::asInt).distinct()).hasSize(2);
+    }
+
+    @Test
+    void poolClusterOfTooManyMembersIsOneLineSayingHowToGetMore() {
+        assertThat(Main.run("pool", "--kind", "cluster", "--workers", "9", "--squares", "10")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("error:")).toList()).singleElement()
+                .asString().startsWith("error: members must be between 1 and 8 for a cluster pool on this machine (got 9)")
+                .contains("join(\"host:port\"");
+    }
+
+    @Test
     void poolNeedsExactlyOneWorkload() {
         assertThat(Main.run("pool", "--squares", "10", "--tasks", "3", "--max-count", "5")).isEqualTo(2);
         assertThat(Main.run("pool", "--mode", "map")).isEqualTo(2);

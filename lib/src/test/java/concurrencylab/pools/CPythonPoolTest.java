@@ -41,6 +41,11 @@ class CPythonPoolTest {
     }
 
     @Test
+    void aClusterHasNoCPythonCounterpartSoNothingRuns() {
+        assertThat(PoolExperiment.squares(10).kind(Pool.Kind.CLUSTER).workers(2).runCPython()).isEmpty();
+    }
+
+    @Test
     void anUnknownStartMethodIsRefused() {
         assumeTrue(PYTHON.isPresent(), "no python3 on the PATH");
 
