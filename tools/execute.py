@@ -123,15 +123,18 @@ class TrackingClient(NotebookClient):
         super().__init__(*args, **kwargs)
         self.shown_by = {}   # display id -> index of the cell that first showed it
         self.updates = {}    # cell index -> how many updates its own displays received
+        self.displays = {}   # cell index -> how many displays with an id it showed
+        self.strays = {}     # cell index -> updates that came under it for a display it did not show
 
     def process_message(self, msg, cell, cell_index):
         # Counted before nbclient handles it: nbclient rewrites an update's type as it applies it.
         display_id = msg.get("content", {}).get("transient", {}).get("display_id")
         if display_id and msg.get("msg_type") == "display_data":
             self.shown_by.setdefault(display_id, cell_index)
-        elif display_id and msg.get("msg_type") == "update_display_data" \
-                and self.shown_by.get(display_id) == cell_index:
-            self.updates[cell_index] = self.updates.get(cell_index, 0) + 1
+            self.displays[cell_index] = self.displays.get(cell_index, 0) + 1
+        elif display_id and msg.get("msg_type") == "update_display_data":
+            mine = self.updates if self.shown_by.get(display_id) == cell_index else self.strays
+            mine[cell_index] = mine.get(cell_index, 0) + 1
         return super().process_message(msg, cell, cell_index)
 
     async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
@@ -361,14 +364,24 @@ def error_text(cell):
     return ""
 
 
-def check_outputs(nb, injected, updates):
+def stderr_of(cell):
+    """What the cell wrote to stderr (its first lines), to go with a failure that names the cell."""
+    text = "".join(out.get("text", "") for out in cell.get("outputs", [])
+                   if out.get("output_type") == "stream" and out.get("name") == "stderr").strip()
+    return ("; its stderr:\n        " + "\n        ".join(text.splitlines()[:6])) if text else ""
+
+
+def check_outputs(nb, injected, seen):
+    updates, displays, strays = seen
     problems = []
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
         if "expect-live" in cell.metadata.get("tags", []) and not updates.get(i):
             problems.append(f"{describe(nb, i, injected)} is tagged expect-live but no display it showed was "
-                            "updated in place (the kernel sent no update_display_data for it)")
+                            "updated in place (the kernel sent no update_display_data for it; the cell showed "
+                            f"{displays.get(i, 0)} display(s) with an id, and {strays.get(i, 0)} update(s) came "
+                            "for displays it did not show)" + stderr_of(cell))
         mimes = {m for out in cell.get("outputs", []) for m in out.get("data", {})}
         for tag, mime in EXPECTATIONS.items():
             if tag in cell.metadata.get("tags", []) and mime not in mimes:
@@ -486,6 +499,8 @@ def run(path, kernel, output, params_key, timeout, load=None, memory_limit=None,
         for attempt in (1, 2):
             client = TrackingClient(nb, kernel_name=kernel, timeout=settings.get("cell_timeout", timeout),
                                     startup_timeout=STARTUP_TIMEOUT, allow_errors=False, record_timing=True,
+                                    # A cell's last outputs may come after its reply; nbclient's 4 s drops them.
+                                    iopub_timeout=30,
                                     resources={"metadata": {"path": str(path.parent)}})
             client.load = load
             if memory_limit is not None:
@@ -522,7 +537,7 @@ def run(path, kernel, output, params_key, timeout, load=None, memory_limit=None,
                     target = output / (path.name if extreme is None else f"{path.stem}--{extreme['name']}.ipynb")
                     target.parent.mkdir(parents=True, exist_ok=True)
                     nbformat.write(nb, target)
-    updates = client.updates if code_cells else {}
+    updates = (client.updates, client.displays, client.strays) if code_cells else ({}, {}, {})
     if extreme is not None:
         problems = extreme_problems(nb, injected, extreme)
     else:
