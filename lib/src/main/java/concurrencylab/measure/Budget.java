@@ -195,6 +195,35 @@ public final class Budget {
         return most;
     }
 
+    /** A cluster member's resident memory, as estimated for {@link #clusterMembers}: a JVM with Hazelcast loaded. */
+    public static final int CLUSTER_MEMBER_MB = 200;
+
+    /**
+     * {@code requested} cluster members (each a JVM of about {@value #CLUSTER_MEMBER_MB} MB) if
+     * that many fit in the free memory, less {@link #RESERVE_BYTES} for the kernel; otherwise
+     * prints one line naming {@code parameter}, the reason and the fix, and returns the most that
+     * fit, at least 1. Measures nothing.
+     *
+     * @throws IllegalArgumentException if {@code requested} is below 1
+     */
+    public int clusterMembers(String parameter, int requested) {
+        Objects.requireNonNull(parameter, "parameter");
+        if (requested < 1) {
+            throw new IllegalArgumentException(parameter + " must be at least 1 (got " + requested
+                    + "): it is how many cluster members to start, e.g. 3");
+        }
+        double room = Math.max(0, freeBytes - RESERVE_BYTES) / (1024.0 * 1024.0);
+        int most = (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.floor(room / CLUSTER_MEMBER_MB)));
+        if (requested <= most) {
+            return requested;
+        }
+        out.printf(Locale.ROOT, "%s = %,d is more cluster members than fit here: each is a JVM of about %d MB, and %s"
+                + " of this machine's %s is free, room for %d once %d MB is kept for the kernel. This lesson starts %d;"
+                + " set %s to %d or fewer to run what you ask.%n", parameter, requested, CLUSTER_MEMBER_MB,
+                Machine.bytes(freeBytes), Machine.bytes(memoryBytes), most, RESERVE_BYTES >> 20, most, parameter, most);
+        return most;
+    }
+
     /**
      * About how long {@code tasks} counts to {@code maxCount} take on {@code workers} threads or
      * JVMs here: rounds of {@code workers} at once, each round sharing the CPUs.

@@ -83,7 +83,7 @@ public abstract sealed class Pool implements AutoCloseable permits ClusterPool, 
     static final int MAX_PROCESS_WORKERS = Math.min(64, Math.max(8, 4 * Runtime.getRuntime().availableProcessors()));
     static final int MAX_THREAD_WORKERS = 1024;
     /** Members a cluster pool starts on this machine: each is a JVM of about 150 MB. */
-    static final int MAX_LOCAL_MEMBERS = 8;
+    public static final int MAX_LOCAL_MEMBERS = 8;
     /** Members a cluster pool may join elsewhere. */
     static final int MAX_JOINED_MEMBERS = 256;
     static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);

@@ -56,6 +56,32 @@ class BudgetTest {
     }
 
     @Test
+    void clusterMembersThatFitAreReturnedAsTheyAreAndNothingIsPrinted() {
+        assertThat(binder().clusterMembers("MEMBERS", 3)).isEqualTo(3);
+        assertThat(printed()).isEmpty();
+    }
+
+    @Test
+    void moreClusterMembersThanFitAreCappedWithOneLineNamingTheParameterAndTheFix() {
+        Budget tight = new Budget(2, 2 * GIB, 1 * GIB, new double[] {48, 1}, 8, 1e9, Duration.ofMinutes(1),
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+        assertThat(tight.clusterMembers("MEMBERS", 8)).isEqualTo(3);   // (1024 - 256) MB / 200 MB
+        assertThat(printed()).startsWith("MEMBERS = 8 is more cluster members than fit here")
+                .contains("room for 3").contains("set MEMBERS to 3 or fewer").hasLineCount(1);
+    }
+
+    @Test
+    void evenWithNoMemoryFreeOneClusterMemberIsAllowedAndBelowOneIsRefused() {
+        Budget none = new Budget(1, 2 * GIB, 0, new double[] {48, 1}, 8, 1e9, Duration.ofMinutes(1),
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+        assertThat(none.clusterMembers("MEMBERS", 2)).isEqualTo(1);
+        assertThatThrownBy(() -> none.clusterMembers("MEMBERS", 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("MEMBERS must be at least 1");
+    }
+
+    @Test
     void aCountWithinTheLimitIsReturnedAsItIs() {
         assertThat(binder().count("MAX_COUNT", 100_000_000L, 4, 4)).isEqualTo(100_000_000L);
         assertThat(printed()).isEmpty();
