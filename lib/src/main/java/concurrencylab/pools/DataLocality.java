@@ -175,6 +175,9 @@ public final class DataLocality {
                         way.networkBytes() < 0 ? "unknown" : bytes(way.networkBytes()),
                         way.checksum() == expected ? "" : ", WRONG answer"));
             }
+            text.append(String.format(Locale.ROOT, "%nLoading the map before them took %,.0f ms and moved %s on the network"
+                            + " (each value to the member that owns it, and a copy to its backup).", loadMillis,
+                    loadNetworkBytes < 0 ? "an unknown number of bytes" : bytes(loadNetworkBytes)));
             return text.toString();
         }
     }

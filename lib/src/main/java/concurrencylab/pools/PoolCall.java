@@ -2,6 +2,7 @@ package concurrencylab.pools;
 
 import concurrencylab.chart.Bar;
 import concurrencylab.chart.Charts;
+import concurrencylab.chart.Theme;
 import concurrencylab.display.Displayable;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,13 +37,17 @@ public record PoolCall(String kind, int workers, String mode, int chunksize, lon
 
     /**
      * One bar per task on its worker's row. Up to 12 tasks each get a colour and a legend entry
-     * ("task 5"); with more, the colour is the worker's.
+     * ("task 5"); with more, the colour is the worker's. A cluster's lost attempts and their
+     * re-runs have a colour and an entry each; then tasks are coloured one each only while every
+     * series still gets a colour of its own (six tasks), else by member.
      */
     public JFreeChart timelineChart() {
         if (timeline.isEmpty()) {
             throw new IllegalStateException("this call ran no tasks, so there is no timeline to draw");
         }
-        boolean byTask = timeline.size() <= 12;
+        boolean marked = timeline.stream().anyMatch(span -> span.outcome() != TaskSpan.Outcome.RAN);
+        long distinctTasks = timeline.stream().mapToInt(TaskSpan::task).distinct().count();
+        boolean byTask = distinctTasks <= (marked ? Theme.PALETTE.length - 2 : 12);
         List<Bar> bars = new ArrayList<>();
         // A cluster's lost attempts and their re-runs keep their own colours, whatever the number of tasks.
         timeline.stream().sorted(java.util.Comparator.comparingInt(TaskSpan::task)).forEach(span -> bars.add(

@@ -77,7 +77,10 @@ class ClusterPoolTest {
             assertThat(c.shipped().networkBytes()).isGreaterThan(10_000_000L);
             assertThat(c.nextToData().networkBytes()).isLessThan(c.shipped().networkBytes() / 10);
             assertThat(c.aggregated().networkBytes()).isLessThan(c.shipped().networkBytes() / 10);
+            // Loading sent each value to its owner and a copy to its backup.
+            assertThat(c.loadNetworkBytes()).isGreaterThan(2 * 10_000_000L);
         }
+        assertThat(c.toString()).contains("Loading the map before them took");
         assertThat(c.table().rowCount()).isEqualTo(3);
         assertThat(c.chart()).isNotNull();
         // The map is removed afterwards: nothing of it stays in the members' heaps.
