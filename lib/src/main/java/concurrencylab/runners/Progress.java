@@ -1,8 +1,17 @@
 package concurrencylab.runners;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 
-/** Each worker's progress, and the thread that reports it to a listener while a run lasts. */
+/**
+ * Each worker's progress, and the thread that reports it to a listener while a run lasts.
+ *
+ * <p>The reporter is stopped by a latch, never by an interrupt: it spends its time in the
+ * listener, that is in the Jupyter kernel's display calls, and an interrupt that lands in the
+ * middle of the kernel's socket send cuts the message in two (jeromq gives up with EINTR after
+ * some frames), which loses that update and the next message the kernel sends.
+ */
 final class Progress implements AutoCloseable {
 
     private static final long PERIOD_MILLIS = 100;
@@ -11,6 +20,7 @@ final class Progress implements AutoCloseable {
     private final long total;
     private final ProgressListener listener;
     private final Thread reporter;
+    private final CountDownLatch over = new CountDownLatch(1);
     private volatile boolean broken;
 
     Progress(int workers, long total, ProgressListener listener) {
@@ -34,12 +44,11 @@ final class Progress implements AutoCloseable {
 
     private void report() {
         try {
-            while (!Thread.currentThread().isInterrupted() && !broken) {
-                Thread.sleep(PERIOD_MILLIS);
+            while (!over.await(PERIOD_MILLIS, TimeUnit.MILLISECONDS) && !broken) {
                 safely(false);
             }
         } catch (InterruptedException e) {
-            // The run is over: close() reports the last state.
+            // Only close() stops the reporter, and it reports the last state.
         }
     }
 
@@ -47,7 +56,7 @@ final class Progress implements AutoCloseable {
     @Override
     public void close() {
         if (reporter != null) {
-            reporter.interrupt();
+            over.countDown();
             try {
                 reporter.join(1_000);
             } catch (InterruptedException e) {

@@ -6,6 +6,10 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.rapaio.jupyter.kernel.core.ConnectionProperties;
 import org.rapaio.jupyter.kernel.core.RapaioKernel;
@@ -34,9 +38,18 @@ import org.rapaio.org.zeromq.ZMQ; // jeromq, relocated inside the kernel's jar
  * starts the channels' threads before it has filled in their handlers, so a message that comes
  * in at once meets a null map.
  *
+ * <p>And any thread sends on the IOPub socket itself, the cell's own threads too (they print and
+ * update displays). Interrupt one in the middle of a send (a cell's code stopping its helper
+ * thread, or an interrupt_request stopping the cell) and jeromq gives up with EINTR after some
+ * of the message's frames: the next message is glued onto them, its signature check fails in
+ * Jupyter, and it is lost (seen here as a progress bar whose every update went missing, and as
+ * "Invalid Signature" in nbclient).
+ *
  * <p>Here each handling thread has its own message id and its own pending actions; output from
  * any other thread (the cell's own threads, which print and display) goes under the execute
- * request being run; and the handlers exist before any channel listens.
+ * request being run; the handlers exist before any channel listens; and one thread of the
+ * kernel's own, which nothing interrupts, sends every IOPub message, while the caller waits for
+ * it without being interruptible (and keeps its interrupt for afterwards).
  */
 @SuppressWarnings({"unchecked", "rawtypes"})
 public final class Channels {
@@ -61,6 +74,15 @@ public final class Channels {
     private volatile Map<MessageType<?>, MessageHandler> handlers = Map.of();
     private boolean isConnected = false;
     private volatile boolean requestShutdown = false;
+
+    /** Sends every IOPub message, in the order they were published; nothing interrupts it. */
+    private final ExecutorService iopubSender = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "iopub-sender");
+        thread.setDaemon(true);
+        senderThread = thread;
+        return thread;
+    });
+    private volatile Thread senderThread;
 
     public Channels(ConnectionProperties connProps) throws NoSuchAlgorithmException, InvalidKeyException {
         this.connProps = connProps;
@@ -105,6 +127,7 @@ public final class Channels {
     }
 
     public void close() {
+        iopubSender.shutdown();
         channels.forEach(AbstractChannel::close);
         ctx.close();
     }
@@ -160,7 +183,41 @@ public final class Channels {
     }
 
     public <T extends ContentType<T>> void publish(T content) {
-        iopub.sendMessage(new Message<>(current(), content.type(), content));
+        Message<T> message = new Message<>(current(), content.type(), content);
+        if (Thread.currentThread() == senderThread) {
+            iopub.sendMessage(message); // something the send itself printed: waiting for ourselves would never end
+            return;
+        }
+        Future<?> sent;
+        try {
+            sent = iopubSender.submit(() -> iopub.sendMessage(message));
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            return; // the kernel is shutting down: nobody listens any more
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    sent.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the message must go out whole; the interrupt is kept
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof RuntimeException runtime) {
+                        throw runtime;
+                    }
+                    if (cause instanceof Error error) {
+                        throw error;
+                    }
+                    throw new IllegalStateException(cause);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     public <T extends ContentType<T>> void reply(T content) {
