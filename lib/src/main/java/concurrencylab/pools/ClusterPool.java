@@ -187,8 +187,7 @@ final class ClusterPool extends Pool {
         int[] ports = freePorts(workers);
         String first = "127.0.0.1:" + ports[0];
         for (int m = 1; m <= workers; m++) {
-            List<String> command = ChildJvms.command(heapMegabytes, ClusterMemberMain.class);
-            command.addAll(1, memberOptions());
+            List<String> command = ChildJvms.command(heapMegabytes, ClusterMemberMain.class, memberOptions());
             command.addAll(List.of("--cluster", name, "--member", Integer.toString(m), "--bind", "127.0.0.1",
                     "--port", Integer.toString(ports[m - 1]), "--expect", Integer.toString(workers),
                     "--parent", Long.toString(ProcessHandle.current().pid())));

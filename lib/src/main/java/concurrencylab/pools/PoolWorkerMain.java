@@ -41,7 +41,6 @@ public final class PoolWorkerMain {
         // Standard output carries the protocol; a function's own prints go to standard error.
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
         DataInputStream in = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16));
-        Wire.warmUp();
         // Results go out when no more tasks are waiting, and at least every 2 ms: a long task must
         // not hold back the results of the short ones before it.
         Thread.ofPlatform().daemon().name("flusher").start(() -> {
@@ -57,6 +56,10 @@ public final class PoolWorkerMain {
         out.writeByte(Wire.READY);
         out.writeLong(ProcessHandle.current().pid());
         out.flush();
+        // Ready as soon as it can take tasks (they wait in the pipe meanwhile); then the format's
+        // hot loops run a few times, so that the first large task is not slowed by code still
+        // being interpreted.
+        Wire.warmUp();
 
         Map<Integer, Object> functions = new HashMap<>();
         int frame;

@@ -42,7 +42,7 @@ final class Wire {
 
     /**
      * Runs the hot loops of the format a few times, so that the first large task is not slowed
-     * by code still being interpreted (a worker does this before it reports ready; the pool does
+     * by code still being interpreted (a worker does this just after it reports ready; the pool does
      * it while its workers start).
      */
     static void warmUp() {

@@ -28,17 +28,44 @@ public final class ChildJvms {
      * @throws IllegalStateException if this JVM's java launcher cannot be found
      */
     public static List<String> command(int heapMegabytes, Class<?> mainClass) {
+        return command(heapMegabytes, mainClass, List.of());
+    }
+
+    /**
+     * The same, with more JVM options for the child. When the lab has a startup archive for
+     * this program, class path and options ({@link StartupArchives}), the command uses it.
+     */
+    public static List<String> command(int heapMegabytes, Class<?> mainClass, List<String> jvmOptions) {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         if (!Files.isExecutable(java)) {
             throw new IllegalStateException("cannot start child JVMs: " + java + " is not an executable java");
         }
-        return new ArrayList<>(List.of(java.toString(), "-Xmx" + heapMegabytes + "m", "-XX:+UseSerialGC",
-                "-Djava.awt.headless=true", "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED",
-                "-cp", classpath(), mainClass.getName()));
+        List<String> options = options(jvmOptions);
+        String classpath = StartupArchives.childClasspath(classpath());
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx" + heapMegabytes + "m"));
+        command.addAll(options);
+        command.addAll(StartupArchives.optionsFor(classpath, options, mainClass.getName()));
+        command.addAll(List.of("-cp", classpath, mainClass.getName()));
+        return command;
     }
+
+    /** Every child's JVM options but its heap size: start-up and the lab's own, then {@code extra}. */
+    static List<String> options(List<String> extra) {
+        List<String> options = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Djava.awt.headless=true",
+                "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED"));
+        options.addAll(extra);
+        return options;
+    }
+
+    /** The class path of the lab's classes for children, when a test sets it (a jar built from the classes folder). */
+    static volatile String classpathForTests;
 
     /** The helper jar the kernel loaded; in development (classes folders), this JVM's class path. */
     public static String classpath() {
+        String chosen = classpathForTests;
+        if (chosen != null) {
+            return chosen;
+        }
         try {
             var source = ChildJvms.class.getProtectionDomain().getCodeSource();
             if (source != null) {

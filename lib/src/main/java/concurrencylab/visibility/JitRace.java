@@ -112,12 +112,12 @@ public final class JitRace {
         if (giveUp.toMillis() < 100 || giveUp.toMillis() > 30_000) {
             throw new IllegalArgumentException("giveUp must be between 100 ms and 30 s (got " + giveUp + ")");
         }
-        List<String> command = ChildJvms.command(64, JitRaceMain.class);
-        int at = 1;
+        List<String> options = new ArrayList<>();
         if (jit.flag != null) {
-            command.add(at++, jit.flag);
+            options.add(jit.flag);
         }
-        command.add(at, "-XX:+PrintCompilation");
+        options.add("-XX:+PrintCompilation");
+        List<String> command = ChildJvms.command(64, JitRaceMain.class, options);
         command.addAll(List.of(loop.name(), Long.toString(writeAfter.toMillis()), Long.toString(giveUp.toMillis()),
                 Long.toString(ProcessHandle.current().pid())));
         String out = ChildJvms.outputOf(command, "the race's child JVM");
