@@ -1,7 +1,5 @@
 package concurrencylab.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import concurrencylab.measure.Machine;
 import concurrencylab.measure.StartupCost;
 import concurrencylab.pools.Pool;
@@ -13,7 +11,10 @@ import concurrencylab.runners.Runner;
 import concurrencylab.runners.Strategy;
 import concurrencylab.runners.Task;
 import concurrencylab.workloads.Load;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,10 +26,7 @@ import picocli.CommandLine.Option;
 @Command(name = "concurrency-lab",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "Runs Concurrency Lab experiments from the command line.",
-        subcommands = {Main.CountCommand.class, Main.MachineCommand.class, Main.StartupCostCommand.class,
-                Main.ReferenceCommand.class, Main.PoolCommand.class, Main.SleepersCommand.class, Main.CompareCommand.class,
-                Main.LoadCommand.class, Main.LostUpdatesCommand.class, CommandLine.HelpCommand.class})
+        description = "Runs Concurrency Lab experiments from the command line.")
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -38,11 +36,42 @@ public final class Main implements Callable<Integer> {
         System.exit(run(args));
     }
 
+    /** The sub-commands, in the order the help lists them. */
+    private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("count", CountCommand::new);
+        COMMANDS.put("machine", MachineCommand::new);
+        COMMANDS.put("startup-cost", StartupCostCommand::new);
+        COMMANDS.put("reference", ReferenceCommand::new);
+        COMMANDS.put("pool", PoolCommand::new);
+        COMMANDS.put("sleepers", SleepersCommand::new);
+        COMMANDS.put("compare", CompareCommand::new);
+        COMMANDS.put("load", LoadCommand::new);
+        COMMANDS.put("lost-updates", LostUpdatesCommand::new);
+        COMMANDS.put("help", CommandLine.HelpCommand::new);
+    }
+
     /** Runs the command line and returns its exit status (0 on success, 2 on a usage error). */
     public static int run(String... args) {
-        return new CommandLine(new Main())
-                .setExecutionExceptionHandler(Main::explain)
-                .execute(args);
+        return commandLine(args).setExecutionExceptionHandler(Main::explain).execute(args);
+    }
+
+    /**
+     * The command line for {@code args}: when they start with a sub-command other than help,
+     * only that one is set up (picocli reads each sub-command's options by reflection, and doing
+     * that for all of them took a fresh JVM about 70 ms); otherwise all, for the help and for
+     * picocli's "did you mean".
+     */
+    static CommandLine commandLine(String... args) {
+        CommandLine line = new CommandLine(new Main());
+        Supplier<Object> chosen = args.length > 0 && !args[0].equals("help") ? COMMANDS.get(args[0]) : null;
+        if (chosen != null) {
+            line.addSubcommand(args[0], chosen.get());
+        } else {
+            COMMANDS.forEach((name, command) -> line.addSubcommand(name, command.get()));
+        }
+        return line;
     }
 
     /** A learner's mistake (a bad parameter) gets its one-line message, not a stack trace. */
@@ -59,8 +88,6 @@ public final class Main implements Callable<Integer> {
         spec.commandLine().usage(System.out);
         return 0;
     }
-
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Command(name = "count", mixinStandardHelpOptions = true,
             description = {"Runs N workers that each count to M with one strategy, and prints the run.",
@@ -94,7 +121,7 @@ public final class Main implements Callable<Integer> {
                     .output(System.err)
                     .build();
             Run run = runner.run(task);
-            System.out.println(json ? JSON.writeValueAsString(run.summary()) : run.toString());
+            System.out.println(json ? JsonText.of(run.summary()) : run.toString());
             return 0;
         }
     }
@@ -159,7 +186,7 @@ public final class Main implements Callable<Integer> {
                 experiment.chunksize(chunksize);
             }
             PoolRun run = experiment.run();
-            System.out.println(json ? JSON.writeValueAsString(run.summary()) : run.toString());
+            System.out.println(json ? JsonText.of(run.summary()) : run.toString());
             return 0;
         }
     }
@@ -192,7 +219,7 @@ public final class Main implements Callable<Integer> {
             }
             concurrencylab.coroutines.SleepersRun run = concurrencylab.coroutines.Sleepers.run(
                     concurrencylab.coroutines.Sleepers.Runner.fromName(runner), tasks, java.time.Duration.ofMillis(sleepMillis), repeat);
-            System.out.println(json ? JSON.writeValueAsString(run.summary()) : run.toString());
+            System.out.println(json ? JsonText.of(run.summary()) : run.toString());
             return 0;
         }
     }
@@ -250,7 +277,7 @@ public final class Main implements Callable<Integer> {
         public Integer call() throws Exception {
             Machine machine = Machine.describe();
             if (json) {
-                System.out.println(JSON.writeValueAsString(machine));
+                System.out.println(JsonText.of(machine));
             } else {
                 machine.properties().forEach((k, v) -> System.out.printf("%-28s %s%n", k, v));
             }
@@ -275,7 +302,7 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             StartupCost cost = StartupCost.measure(threads, jvms);
-            System.out.println(json ? JSON.writeValueAsString(cost) : cost.toString());
+            System.out.println(json ? JsonText.of(cost) : cost.toString());
             return 0;
         }
     }
@@ -360,7 +387,7 @@ public final class Main implements Callable<Integer> {
                 out.put("cpus", Runtime.getRuntime().availableProcessors());
                 out.put("java", System.getProperty("java.version"));
                 out.put("runs", runs.stream().map(concurrencylab.sharing.CounterRun::summary).toList());
-                System.out.println(JSON.writeValueAsString(out));
+                System.out.println(JsonText.of(out));
             } else {
                 runs.forEach(System.out::println);
             }

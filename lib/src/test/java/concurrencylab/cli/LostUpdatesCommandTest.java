@@ -3,6 +3,7 @@ package concurrencylab.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class LostUpdatesCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PrintStream originalOut = System.out;
     private final PrintStream originalErr = System.err;
@@ -33,7 +36,7 @@ class LostUpdatesCommandTest {
     void lostUpdatesJsonIsOneObjectWithTheParametersAndEachRunsCount() throws Exception {
         int status = Main.run("lost-updates", "--threads", "3", "--increments", "100000", "--repeat", "2", "--json");
 
-        JsonNode json = Main.JSON.readTree(out.toString(StandardCharsets.UTF_8));
+        JsonNode json = JSON.readTree(out.toString(StandardCharsets.UTF_8));
         assertThat(status).isZero();
         assertThat(json.get("kind").asText()).isEqualTo("RACY");
         assertThat(json.get("threads").asInt()).isEqualTo(3);
@@ -49,7 +52,7 @@ class LostUpdatesCommandTest {
         int status = Main.run("lost-updates", "--threads", "2", "--increments", "50000", "--kind", "atomic-long", "--json");
 
         assertThat(status).isZero();
-        assertThat(Main.JSON.readTree(out.toString(StandardCharsets.UTF_8)).get("runs").get(0).get("lost").asLong()).isZero();
+        assertThat(JSON.readTree(out.toString(StandardCharsets.UTF_8)).get("runs").get(0).get("lost").asLong()).isZero();
     }
 
     @Test

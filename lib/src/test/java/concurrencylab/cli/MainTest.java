@@ -3,6 +3,7 @@ package concurrencylab.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class MainTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PrintStream originalOut = System.out;
     private final PrintStream originalErr = System.err;
@@ -33,9 +36,32 @@ class MainTest {
     void machineJsonIsOneObjectWithTheCores() throws Exception {
         int status = Main.run("machine", "--json");
 
-        JsonNode json = Main.JSON.readTree(out.toString(StandardCharsets.UTF_8));
+        JsonNode json = JSON.readTree(out.toString(StandardCharsets.UTF_8));
         assertThat(status).isZero();
         assertThat(json.get("hardwareThreads").asInt()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    }
+
+    @Test
+    void theHelpAndAMistypedCommandStillKnowEverySubCommand() {
+        assertThat(Main.run("--help")).isZero();
+        String help = out.toString(StandardCharsets.UTF_8);
+        for (String name : new String[] {"count", "machine", "startup-cost", "reference", "pool", "sleepers", "compare",
+                "load", "lost-updates", "help"}) {
+            assertThat(help).contains("  " + name + " ");
+        }
+
+        assertThat(Main.run("pools")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("pool");
+
+        assertThat(Main.run("help", "machine")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: concurrency-lab machine");
+    }
+
+    @Test
+    void onlyTheChosenSubCommandIsSetUp() {
+        assertThat(Main.commandLine("machine", "--json").getSubcommands()).containsOnlyKeys("machine");
+        assertThat(Main.commandLine().getSubcommands()).hasSize(10);
+        assertThat(Main.commandLine("help", "pool").getSubcommands()).hasSize(10);
     }
 
     @Test
@@ -52,7 +78,7 @@ class MainTest {
     void countJsonIsOneObjectWithTheRunsFields() throws Exception {
         int status = Main.run("count", "--strategy", "threads", "--workers", "2", "--max-count", "1000000", "--json");
 
-        JsonNode json = Main.JSON.readTree(out.toString(StandardCharsets.UTF_8));
+        JsonNode json = JSON.readTree(out.toString(StandardCharsets.UTF_8));
         assertThat(status).isZero();
         assertThat(json.get("strategy").asText()).isEqualTo("threads");
         assertThat(json.get("workers").asInt()).isEqualTo(2);
@@ -78,7 +104,7 @@ class MainTest {
         int status = Main.run("pool", "--kind", "threads", "--workers", "4", "--mode", "map", "--tasks", "5",
                 "--max-count", "1000000", "--json");
 
-        JsonNode json = Main.JSON.readTree(out.toString(StandardCharsets.UTF_8));
+        JsonNode json = JSON.readTree(out.toString(StandardCharsets.UTF_8));
         assertThat(status).isZero();
         assertThat(json.get("kind").asText()).isEqualTo("threads");
         assertThat(json.get("workers").asInt()).isEqualTo(4);
@@ -96,7 +122,7 @@ class MainTest {
         int status = Main.run("pool", "--kind", "processes", "--workers", "2", "--mode", "imap-unordered",
                 "--chunksize", "100", "--squares", "3000", "--json");
 
-        JsonNode json = Main.JSON.readTree(out.toString(StandardCharsets.UTF_8));
+        JsonNode json = JSON.readTree(out.toString(StandardCharsets.UTF_8));
         assertThat(status).isZero();
         assertThat(json.get("resultsChecksum").asLong()).isEqualTo(2999L * 3000 * 5999 / 6);
         assertThat(json.get("chunksize").asInt()).isEqualTo(100);
@@ -108,7 +134,7 @@ class MainTest {
     void poolClusterMapsTheBenchmarksSquaresCheckedAndSaysWhenItsMembersWereReady() throws Exception {
         int status = Main.run("pool", "--kind", "cluster", "--workers", "2", "--mode", "map", "--squares", "100000", "--json");
 
-        JsonNode json = Main.JSON.readTree(out.toString(StandardCharsets.UTF_8));
+        JsonNode json = JSON.readTree(out.toString(StandardCharsets.UTF_8));
         assertThat(status).isZero();
         assertThat(json.get("kind").asText()).isEqualTo("cluster");
         assertThat(json.get("workers").asInt()).isEqualTo(2);
@@ -122,7 +148,7 @@ class MainTest {
         int status = Main.run("pool", "--kind", "cluster", "--workers", "2", "--mode", "imap", "--chunksize", "1",
                 "--squares", "200", "--json");
 
-        JsonNode json = Main.JSON.readTree(out.toString(StandardCharsets.UTF_8));
+        JsonNode json = JSON.readTree(out.toString(StandardCharsets.UTF_8));
         assertThat(status).isZero();
         assertThat(json.get("chunksize").asInt()).isEqualTo(1);
         assertThat(json.get("resultsChecksum").asLong()).isEqualTo(199L * 200 * 399 / 6);
@@ -160,7 +186,7 @@ class MainTest {
     void sleepersJsonHasTheIssuesFields() throws Exception {
         int status = Main.run("sleepers", "--runner", "virtual-threads", "--tasks", "1000", "--sleep-ms", "50", "--json");
 
-        JsonNode json = Main.JSON.readTree(out.toString(StandardCharsets.UTF_8));
+        JsonNode json = JSON.readTree(out.toString(StandardCharsets.UTF_8));
         assertThat(status).isZero();
         assertThat(json.get("runner").asText()).isEqualTo("virtual-threads");
         assertThat(json.get("tasks").asInt()).isEqualTo(1000);
