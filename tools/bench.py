@@ -3,7 +3,7 @@ by side in one run on this machine, and the JMH micro-benchmarks, and writes a M
 with each figure, its CPython counterpart, their ratio, the goal it is held to, the machine and
 the commands that reproduce it.
 
-    python3 tools/bench.py --java JAVA --python PYTHON [--only pools,cluster,sleepers,switch,counters] [--rounds 3]
+    python3 tools/bench.py --java JAVA --python PYTHON [--only startup,pools,cluster,sleepers,switch,counters] [--rounds 3]
                            [--output build/bench/report.md]
 
 ./lab bench builds what it needs and runs this. Each figure is the median over --rounds rounds,
@@ -257,6 +257,124 @@ def cluster(b):
     b.out()
 
 
+STARTS = ["fork", "forkserver", "spawn"]
+NO_ARCHIVE = "-Dconcurrencylab.startupArchives=/nonexistent/startup-archives"
+# `java -jar ... machine --json` took 16.2 times `java -version` before issue 16 (2026-12-04, JDK 25 on the
+# project's 2-CPU machine, 0.34 s against 0.021 s): the goal is half of that, as a ratio measured in one run.
+CLI_BEFORE = 16.2
+
+
+def startup(b):
+    """Worker JVMs, pools and the command line from a cold start, against CPython's start methods (issue 16)."""
+    squares = 1_000_000
+    rows = {}  # figure -> list of values, one per round
+
+    def add(figure, value):
+        rows.setdefault(figure, []).append(value)
+
+    def wall(command):
+        t0 = time.perf_counter()
+        b.run(command)
+        return (time.perf_counter() - t0) * 1000
+
+    commands = []
+
+    def once(name, java=None, python=None):
+        if name not in {c[0] for c in commands}:
+            commands.append((name, java, python))
+
+    machine_py = [b.python, "-c", "import json, os, platform; print(json.dumps({'cpus': os.cpu_count(), "
+                  "'python': platform.python_version(), 'os': platform.platform()}))"]
+    for _ in range(b.rounds):
+        add("java -version", wall([b.java, "-version"]))
+        add("python3 -c pass", wall([b.python, "-c", "pass"]))
+        cli = b.lab("machine", "--json")
+        add("cli", wall(cli))
+        add("cli python", wall(machine_py))
+        once("the command line: machine --json (whole process)", cli, machine_py)
+
+        for archive, jvm in (("with", ()), ("without", (NO_ARCHIVE,))):
+            command = b.lab("count", "--strategy", "processes", "--workers", "1", "--max-count", "1", "--json", jvm=jvm)
+            run = b.json(command)
+            if run["results"] != [1]:
+                sys.exit(f"bench.py: a child JVM counted {run['results']} instead of [1]:\n  {b.rel(command)}")
+            add(f"child {archive}", run["jvmStartMillis"][0])
+            once(f"a child JVM, {archive} the archive", command)
+        for method in STARTS:
+            command = b.cpython("count.py", "--strategy", "processes", "--workers", "1", "--max-count", "1",
+                                "--start-method", method)
+            run = b.json(command)
+            add(f"child {method}", run["timeline"][0]["startMillis"])
+            once(f"a child process, {method}", None, command)
+
+        for workers in (2, 4):
+            arguments = ["--workers", str(workers), "--mode", "map", "--squares", "10"]
+            for archive, jvm in (("with", ()), ("without", (NO_ARCHIVE,))):
+                command = b.lab("pool", "--kind", "processes", *arguments, "--json", jvm=jvm)
+                run = b.json(command)
+                check_squares(run, 10, command)
+                add(f"pool {workers} {archive}", run["startMillis"])
+                once(f"pool start-up, {workers} workers, {archive} the archive", command)
+            for method in STARTS:
+                command = b.cpython("pool.py", "--kind", "processes", *arguments, "--start-method", method)
+                add(f"pool {workers} {method}", b.json(command)["startMillis"])
+                once(f"pool start-up, {workers} workers, {method}", None, command)
+
+        arguments = ["--workers", "2", "--mode", "map", "--squares", str(squares), "--repeat", "7"]
+        for archive, jvm in (("with", ()), ("without", (NO_ARCHIVE,))):
+            command = b.lab("pool", "--kind", "processes", *arguments, "--json", jvm=jvm)
+            run = b.json(command)
+            check_squares(run, squares, command)
+            add(f"first {archive}", run["wallMillisEach"][0])
+            add(f"warm {archive}", statistics.median(run["wallMillisEach"][1:]))
+            once(f"map over {squares:,}, 2 workers, 7 calls, {archive} the archive", command)
+        for method in ("fork", "forkserver"):
+            command = b.cpython("pool.py", "--kind", "processes", *arguments, "--start-method", method)
+            run = b.json(command)
+            add(f"first {method}", run["wallMillisEach"][0])
+            add(f"warm {method}", statistics.median(run["wallMillisEach"][1:]))
+            once(f"map over {squares:,}, 2 workers, 7 calls, {method}", None, command)
+
+    m = {figure: statistics.median(values) for figure, values in rows.items()}
+    b.out("## Start-up: child JVMs, pools and the command line")
+    b.out()
+    b.out(f"Each run a fresh JVM or Python; medians of {b.rounds} rounds, Java and CPython interleaved. "
+          "\"With the archive\" is what the lab does after `./lab build`: the class-data archive of the workers "
+          "(an AOT cache on JDK 25, AppCDS on JDK 21) and the lab's classes in a jar of their own; \"without\" is "
+          f"the same command with `{NO_ARCHIVE}`. CPython's three start methods: fork (Linux before 3.14), "
+          "forkserver (Linux from 3.14) and spawn (macOS and Windows).")
+    b.out()
+    b.table(["a child, from spawn until it runs the task", "Java, with the archive", "Java, without",
+             "CPython fork", "CPython forkserver", "CPython spawn", "goal"],
+            [["1 worker of `count --strategy processes`", ms(m["child with"]), ms(m["child without"]),
+              *(ms(m[f"child {method}"]) for method in STARTS),
+              f"Java <= 60 ms: {verdict(m['child with'] <= 60)}"]])
+    table = []
+    for workers in (2, 4):
+        table.append([f"{workers} workers", ms(m[f"pool {workers} with"]), ms(m[f"pool {workers} without"]),
+                      *(ms(m[f"pool {workers} {method}"]) for method in STARTS),
+                      f"Java <= forkserver: {verdict(m[f'pool {workers} with'] <= m[f'pool {workers} forkserver'])}"])
+    b.table(["pool start-up, until every worker has answered (startMillis)", "Java, with the archive", "Java, without",
+             "CPython fork", "CPython forkserver", "CPython spawn", "goal"], table)
+    fastest = min(m["first fork"], m["first forkserver"])
+    b.table([f"map of x*x over {squares:,} inputs, 2 workers", "Java, with the archive", "Java, without",
+             "CPython fork", "CPython forkserver", "goal"],
+            [["first call of a fresh JVM or Python", ms(m["first with"]), ms(m["first without"]),
+              ms(m["first fork"]), ms(m["first forkserver"]),
+              f"Java <= CPython's faster: {verdict(m['first with'] <= fastest)}"],
+             ["warm (median of calls 2 to 7)", ms(m["warm with"]), ms(m["warm without"]),
+              ms(m["warm fork"]), ms(m["warm forkserver"]),
+              f"CPython / Java >= 3x: {verdict(min(m['warm fork'], m['warm forkserver']) / m['warm with'] >= 3)} "
+              f"({min(m['warm fork'], m['warm forkserver']) / m['warm with']:,.1f}x)"]])
+    ratio_now = m["cli"] / m["java -version"]
+    b.table(["whole process", "Java", "CPython", "goal"],
+            [["`java -version` / `python3 -c pass`", ms(m["java -version"]), ms(m["python3 -c pass"]), ""],
+             ["the command line, `machine --json` / its CPython counterpart", ms(m["cli"]), ms(m["cli python"]),
+              f"<= {CLI_BEFORE / 2:,.1f}x `java -version` (half of the {CLI_BEFORE}x before): "
+              f"{verdict(ratio_now <= CLI_BEFORE / 2)} ({ratio_now:,.1f}x)"]])
+    reproduce(b, commands)
+
+
 def check_squares(run, inputs, command):
     expected = (inputs - 1) * inputs * (2 * inputs - 1) // 6
     if run["resultsChecksum"] != expected or run["tasks"] != inputs:
@@ -461,7 +579,7 @@ def reproduce(b, commands):
     b.out()
 
 
-SECTIONS = {"runners": runners, "pools": pools, "cluster": cluster, "sleepers": sleepers, "switch": switch, "counters": counters,
+SECTIONS = {"startup": startup, "runners": runners, "pools": pools, "cluster": cluster, "sleepers": sleepers, "switch": switch, "counters": counters,
             "lessons": lessons}
 
 
@@ -517,7 +635,10 @@ def main():
         sys.exit(f"bench.py: {JAR} is missing: run ./lab build first")
     args.output.parent.mkdir(parents=True, exist_ok=True)
 
-    b = Bench(args.java, args.python, args.rounds, args.output.parent, args.jupyter_python)
+    # The interpreter itself, not a launcher in front of it (pyenv's shim adds tens of ms to every start).
+    python = subprocess.run([args.python, "-c", "import sys; print(sys.executable)"], capture_output=True,
+                            text=True).stdout.strip() or args.python
+    b = Bench(args.java, python, args.rounds, args.output.parent, args.jupyter_python)
     b.counters_jmh = args.counters_jmh
     started = time.monotonic()
     for name in chosen:

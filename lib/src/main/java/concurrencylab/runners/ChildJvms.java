@@ -36,10 +36,7 @@ public final class ChildJvms {
      * this program, class path and options ({@link StartupArchives}), the command uses it.
      */
     public static List<String> command(int heapMegabytes, Class<?> mainClass, List<String> jvmOptions) {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        if (!Files.isExecutable(java)) {
-            throw new IllegalStateException("cannot start child JVMs: " + java + " is not an executable java");
-        }
+        Path java = java();
         List<String> options = options(jvmOptions);
         String classpath = StartupArchives.childClasspath(classpath());
         List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx" + heapMegabytes + "m"));
@@ -47,6 +44,25 @@ public final class ChildJvms {
         command.addAll(StartupArchives.optionsFor(classpath, options, mainClass.getName()));
         command.addAll(List.of("-cp", classpath, mainClass.getName()));
         return command;
+    }
+
+    /**
+     * The command {@link #command(int, Class)} would give without the lab's startup archive: no
+     * archive, and the helper jar alone on the class path. For measuring what the archive saves.
+     */
+    public static List<String> commandWithoutArchive(int heapMegabytes, Class<?> mainClass) {
+        List<String> command = new ArrayList<>(List.of(java().toString(), "-Xmx" + heapMegabytes + "m"));
+        command.addAll(options(List.of()));
+        command.addAll(List.of("-cp", classpath(), mainClass.getName()));
+        return command;
+    }
+
+    private static Path java() {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        if (!Files.isExecutable(java)) {
+            throw new IllegalStateException("cannot start child JVMs: " + java + " is not an executable java");
+        }
+        return java;
     }
 
     /** Every child's JVM options but its heap size: start-up and the lab's own, then {@code extra}. */

@@ -3,6 +3,7 @@ package concurrencylab.runners;
 import concurrencylab.pools.Pool;
 import concurrencylab.pools.PoolFunctions;
 import concurrencylab.pools.PoolWorkerMain;
+import concurrencylab.workloads.CountMain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -42,8 +43,12 @@ public final class StartupArchives {
     /** Overrides the folder the archives are in (default: {@code startup} beside the helper jar). */
     public static final String DIRECTORY_PROPERTY = "concurrencylab.startupArchives";
 
-    /** Child programs that have an archive: the workers of {@code Runner} and of process pools. */
-    static final List<String> ARCHIVED = List.of(ChildMain.class.getName(), PoolWorkerMain.class.getName());
+    /**
+     * Child programs that have an archive: the workers of {@code Runner} and of process pools,
+     * and lesson 02's counting program (which {@code JvmStart} times with and without it).
+     */
+    static final List<String> ARCHIVED = List.of(ChildMain.class.getName(), PoolWorkerMain.class.getName(),
+            CountMain.class.getName());
 
     private static final long TOOL_TIMEOUT_SECONDS = 300;
 
@@ -229,8 +234,13 @@ public final class StartupArchives {
         return new Made(List.copyOf(made), failures, (System.nanoTime() - started) / 1e9);
     }
 
-    /** The work of the training run: what a first cell of lessons 01 to 04 does with child JVMs. */
+    /** The work of the training run: what the first cells of lessons 02 to 04 do with child JVMs. */
     private static void train() {
+        List<String> count = ChildJvms.command(Runner.DEFAULT_CHILD_HEAP_MB, CountMain.class);
+        count.add("1000");
+        if (!ChildJvms.outputOf(count, "the counting program").contains("Finished counting to 1,000")) {
+            throw new IllegalStateException("the training run of CountMain did not finish its count");
+        }
         Run run = Runner.builder(Strategy.PROCESSES).workers(1).build().run(Task.count(1_000_000));
         if (run.workers() != 1) {
             throw new IllegalStateException("the training run reported " + run.workers() + " workers");

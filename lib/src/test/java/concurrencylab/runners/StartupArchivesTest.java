@@ -2,6 +2,7 @@ package concurrencylab.runners;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import concurrencylab.measure.JvmStart;
 import concurrencylab.pools.Pool;
 import concurrencylab.pools.PoolFunctions;
 import concurrencylab.pools.PoolWorkerMain;
@@ -131,10 +132,27 @@ class StartupArchivesTest {
     }
 
     @Test
+    void lessonTwosCountingProgramReadsFewerClassesWithItsArchive() {
+        JvmStart without = JvmStart.measure(1);
+        assertThat(without.archived()).isFalse();
+        assertThat(without.withoutArchive().read()).isPositive();
+
+        StartupArchives.make();
+        JvmStart with = JvmStart.measure(1);
+
+        assertThat(with.archived()).isTrue();
+        assertThat(with.withArchive().total()).isPositive();
+        // Our own classes, at least, are mapped instead of read.
+        assertThat(with.withArchive().read()).isLessThan(with.withoutArchive().read());
+        assertThat(with.withArchiveMillis()).isPositive();
+        assertThat(with.toString()).contains("with it");
+    }
+
+    @Test
     void programsWithoutTrainingGetNoArchiveOptions() {
         StartupArchives.make();
 
-        assertThat(ChildJvms.command(64, concurrencylab.workloads.CountMain.class))
+        assertThat(ChildJvms.command(64, concurrencylab.visibility.JitRaceMain.class))
                 .noneMatch(StartupArchivesTest::archiveOption);
     }
 
