@@ -524,7 +524,9 @@ public abstract sealed class Pool implements AutoCloseable permits ClusterPool, 
             if (job == null) {
                 return null;
             }
-            List<Object> inputs = new ArrayList<>(Math.min(job.chunksize, 1 << 16));
+            // Sized for the whole chunk where map knows how many inputs are left: no copying as it grows.
+            long left = job.mode == Mode.MAP ? job.mapSize - job.taken : job.chunksize;
+            List<Object> inputs = new ArrayList<>((int) Math.max(1, Math.min(Math.min(job.chunksize, left), 1 << 20)));
             RuntimeException failure = null;
             boolean exhausted = false;
             try {

@@ -100,11 +100,15 @@ final class Wire {
 
     static void writeValues(DataOutputStream out, List<?> values) throws IOException {
         out.writeInt(values.size());
-        boolean allLongs = true;
-        for (Object value : values) {
-            if (!(value instanceof Long)) {
-                allLongs = false;
-                break;
+        // A Longs holds nothing else (and asking each of its values would box it again).
+        boolean allLongs = values instanceof Longs;
+        if (!allLongs) {
+            allLongs = true;
+            for (Object value : values) {
+                if (!(value instanceof Long)) {
+                    allLongs = false;
+                    break;
+                }
             }
         }
         out.writeByte(allLongs ? ALL_LONGS : MIXED);

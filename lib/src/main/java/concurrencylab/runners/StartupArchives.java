@@ -246,8 +246,12 @@ public final class StartupArchives {
             throw new IllegalStateException("the training run reported " + run.workers() + " workers");
         }
         try (Pool pool = Pool.processes(1)) {
+            // Enough inputs for the workers' hot loops to be compiled, so that JDK 25's cache keeps their profiles.
             List<Long> inputs = LongStream.rangeClosed(1, 20_000).boxed().toList();
             List<Long> squares = pool.map(PoolFunctions.square(), inputs);
+            for (int call = 0; call < 3; call++) {
+                pool.map(PoolFunctions.square(), LongStream.range(0, 1_000_000).boxed().toList());
+            }
             long sum = 0;
             for (Long value : pool.imap(PoolFunctions.square(), inputs, 100)) {
                 sum += value;
