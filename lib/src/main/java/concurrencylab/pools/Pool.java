@@ -393,6 +393,11 @@ public abstract sealed class Pool implements AutoCloseable permits ClusterPool, 
         return inputs;
     }
 
+    /** Whether this kind keeps a task's Long inputs as a long[] ({@link Wire.Longs}), read straight into one. */
+    boolean compactsInputs() {
+        return false;
+    }
+
     /** What a worker needs to find the function; throws if this kind of pool cannot send it. */
     abstract Object prepare(PoolFunction<?, ?> function);
 
@@ -468,12 +473,15 @@ public abstract sealed class Pool implements AutoCloseable permits ClusterPool, 
         }
 
         /**
-         * Whether this worker may take another task now: when it is free, or when its recent
-         * tasks were short (see {@link #capacity}). A long task is never queued behind another,
-         * so it goes to whichever worker frees up first.
+         * Whether this worker may take another task of {@code job} now: when it is free, or when
+         * its recent tasks were short (see {@link #capacity}). A long task is never queued behind
+         * another, so it goes to whichever worker frees up first; but a map that cut its inputs
+         * into chunks gives each worker its next chunk while it runs one, so that the pool's
+         * side of a chunk (reading, checking and sending its inputs) overlaps the work instead
+         * of stalling it.
          */
-        boolean mayTake() {
-            return inFlight < capacity();
+        boolean mayTake(Job<?> job) {
+            return inFlight < capacity() || (job.inBatches() && inFlight < 2);
         }
 
         /** The recent tasks' average length in microseconds, or -1 before the first. */
@@ -526,7 +534,8 @@ public abstract sealed class Pool implements AutoCloseable permits ClusterPool, 
             }
             // Sized for the whole chunk where map knows how many inputs are left: no copying as it grows.
             long left = job.mode == Mode.MAP ? job.mapSize - job.taken : job.chunksize;
-            List<Object> inputs = new ArrayList<>((int) Math.max(1, Math.min(Math.min(job.chunksize, left), 1 << 20)));
+            Wire.Collector inputs = new Wire.Collector((int) Math.max(1, Math.min(Math.min(job.chunksize, left), 1 << 20)),
+                    compactsInputs());
             RuntimeException failure = null;
             boolean exhausted = false;
             try {
@@ -542,7 +551,8 @@ public abstract sealed class Pool implements AutoCloseable permits ClusterPool, 
             } catch (Exception | Error e) {
                 failure = new IllegalStateException("reading the input failed: " + e, e);
             }
-            Chunk chunk = record(slot, job, failure == null ? keep(inputs) : inputs, failure, exhausted);
+            List<Object> read = inputs.list();
+            Chunk chunk = record(slot, job, failure == null ? keep(read) : read, failure, exhausted);
             if (chunk != null) {
                 return chunk;
             }
@@ -558,7 +568,7 @@ public abstract sealed class Pool implements AutoCloseable permits ClusterPool, 
                     return null;
                 }
                 for (Job<?> candidate : feedable) {
-                    if (!candidate.reading && candidate.outstanding < candidate.window && slot.mayTake()) {
+                    if (!candidate.reading && candidate.outstanding < candidate.window && slot.mayTake(candidate)) {
                         candidate.reading = true;
                         slot.inFlight++;
                         return candidate;
@@ -898,6 +908,11 @@ public abstract sealed class Pool implements AutoCloseable permits ClusterPool, 
             this.chunksize = chunksize;
             this.window = window;
             this.future = mode == Mode.SUBMIT ? new CompletableFuture<>() : null;
+        }
+
+        /** A map whose tasks are chunks of several inputs (each worker may hold its next one). */
+        boolean inBatches() {
+            return mode == Mode.MAP && chunksize > 1;
         }
 
         void span(Chunk chunk, long startMicros, long endMicros) {

@@ -357,6 +357,11 @@ final class ProcessPool extends Pool {
     }
 
     @Override
+    boolean compactsInputs() {
+        return true;
+    }
+
+    @Override
     Object prepare(PoolFunction<?, ?> function) {
         return PoolFunctions.reference(function, "a process pool cannot send this function to its worker JVMs");
     }

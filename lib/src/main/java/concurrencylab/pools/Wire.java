@@ -63,6 +63,9 @@ final class Wire {
      * value, which the garbage collector does not have to trace or copy one by one.
      */
     static List<Object> compact(List<Object> values) {
+        if (values instanceof Longs) {
+            return values;
+        }
         long[] longs = new long[values.size()];
         for (int i = 0; i < longs.length; i++) {
             if (!(values.get(i) instanceof Long value)) {
@@ -71,6 +74,53 @@ final class Wire {
             longs[i] = value;
         }
         return new Longs(longs);
+    }
+
+    /**
+     * Collects a task's inputs as they are read: into a long[] while every one is a Long (one
+     * pass, and no list of boxes for the garbage collector to trace), into a list from the first
+     * that is not, or always into a list when {@code compact} is false.
+     */
+    static final class Collector {
+        private long[] longs;
+        private List<Object> objects;
+        private int size;
+
+        Collector(int capacity, boolean compact) {
+            if (compact) {
+                longs = new long[capacity];
+            } else {
+                objects = new ArrayList<>(capacity);
+            }
+        }
+
+        void add(Object value) {
+            if (objects == null) {
+                if (value instanceof Long l) {
+                    if (size == longs.length) {
+                        longs = java.util.Arrays.copyOf(longs, Math.max(16, size * 2));
+                    }
+                    longs[size++] = l;
+                    return;
+                }
+                objects = new ArrayList<>(Math.max(16, longs.length));
+                for (int i = 0; i < size; i++) {
+                    objects.add(longs[i]);
+                }
+                longs = null;
+            }
+            objects.add(value);
+            size++;
+        }
+
+        int size() {
+            return size;
+        }
+
+        /** What was collected: a {@link Longs} if every value was a Long and compacting, else a list. */
+        List<Object> list() {
+            return objects != null ? objects : new Longs(size == longs.length ? longs : java.util.Arrays.copyOf(longs, size));
+        }
     }
 
     /** An unmodifiable list of Longs kept as a long[]; each value is boxed when it is read. */

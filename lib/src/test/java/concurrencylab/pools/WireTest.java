@@ -14,6 +14,31 @@ import org.junit.jupiter.api.Test;
 class WireTest {
 
     @Test
+    void aCollectorKeepsLongsInAnArrayAndSwitchesToAListAtTheFirstOtherValue() throws IOException {
+        Wire.Collector longs = new Wire.Collector(2, true);
+        for (long v = 0; v < 5; v++) {
+            longs.add(v * v);   // past its first capacity, too
+        }
+        assertThat(longs.list()).isInstanceOf(Wire.Longs.class).containsExactly(0L, 1L, 4L, 9L, 16L);
+        List<Object> kept = longs.list();
+        assertThat(Wire.compact(kept)).as("compacting a Longs again").isSameAs(kept);
+
+        Wire.Collector mixed = new Wire.Collector(4, true);
+        mixed.add(1L);
+        mixed.add(2L);
+        mixed.add("three");
+        mixed.add(4L);
+        assertThat(mixed.size()).isEqualTo(4);
+        assertThat(mixed.list()).isNotInstanceOf(Wire.Longs.class).containsExactly(1L, 2L, "three", 4L);
+        assertThat(roundTrip(mixed.list())).containsExactly(1L, 2L, "three", 4L);
+
+        Wire.Collector plain = new Wire.Collector(4, false);
+        plain.add(7L);
+        assertThat(plain.list()).isNotInstanceOf(Wire.Longs.class).containsExactly(7L);
+        assertThat(roundTrip(longs.list())).containsExactly(0L, 1L, 4L, 9L, 16L);
+    }
+
+    @Test
     void valuesOfEverySupportedTypeComeBackEqual() throws IOException {
         List<Object> values = List.of(1L, -2, 3.25, "four, with ünïcödé", false, Long.MIN_VALUE);
         assertThat(roundTrip(values)).containsExactlyElementsOf(values);
