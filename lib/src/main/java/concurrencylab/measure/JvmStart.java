@@ -26,11 +26,12 @@ import tech.tablesaw.api.Table;
  *
  * <p>Before {@code main} runs, a JVM loads about a thousand classes. Those in the JDK's own
  * class-data archive, and with the lab's archive most of ours, are mapped from a file already
- * parsed and checked; every other one is read from a jar or the JDK's modules, parsed and
- * verified first; finding those means opening the helper jar, 70 MB with the lab's libraries
- * inside, which the lab's children avoid by searching a small jar of the lab's own classes first.
- * The archive does not make the program's own code fast: it still starts
- * interpreted, and the JIT compiles what runs often, as it would without one.
+ * parsed and checked; every other one is read (from the JDK's modules or a jar) and parsed, and
+ * verified unless the JDK's own boot loader loads it. Finding ours without the lab's small jar
+ * of its own classes means opening the helper jar, 70 MB with the lab's libraries inside; the
+ * "with" figure has both the archive and that small jar. Neither holds compiled code: the
+ * program still starts interpreted and the JIT compiles what runs often (on JDK 25 sooner, as the
+ * cache carries profiles from the run that made it).
  *
  * <p>Samples alternate between the two, after one unmeasured run of each (which also reads
  * the files into memory); each figure is a median. Interrupting the calling thread stops the
@@ -59,7 +60,7 @@ public record JvmStart(int samples, boolean archived, double withArchiveMillis, 
      * The classes one JVM loaded on its way to the end of {@code main}.
      *
      * @param mapped mapped ready-made from a class-data archive (the JDK's own, or the lab's)
-     * @param read read from a jar or from the JDK's modules, then parsed and verified
+     * @param read loaded one by one: read from the JDK's modules or a jar (or made at run time) and parsed
      */
     public record Classes(int mapped, int read) {
         /** Every class it loaded. */
@@ -154,7 +155,7 @@ public record JvmStart(int samples, boolean archived, double withArchiveMillis, 
         }
         JFreeChart chart = Charts.bars("Starting a child JVM that counts to 1, until it exits", "milliseconds", bars, false);
         return Charts.subtitle(chart, archived
-                ? String.format(Locale.ROOT, "median of %d each; classes read and verified: %,d without, %,d with",
+                ? String.format(Locale.ROOT, "median of %d each; classes loaded one by one: %,d without, %,d with",
                         samples, withoutArchive.read(), withArchive.read())
                 : "no archive for this jar on this JDK (./lab build makes one)");
     }
@@ -175,7 +176,7 @@ public record JvmStart(int samples, boolean archived, double withArchiveMillis, 
                 StringColumn.create("start", kinds),
                 DoubleColumn.create("median ms", millis),
                 IntColumn.create("classes mapped from an archive", mapped.stream().mapToInt(Integer::intValue).toArray()),
-                IntColumn.create("classes read and verified", read.stream().mapToInt(Integer::intValue).toArray()));
+                IntColumn.create("classes loaded one by one", read.stream().mapToInt(Integer::intValue).toArray()));
     }
 
     @Override
