@@ -12,7 +12,6 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,10 +55,9 @@ public final class PoolWorkerMain {
         out.writeByte(Wire.READY);
         out.writeLong(ProcessHandle.current().pid());
         out.flush();
-        // Ready as soon as it can take tasks (they wait in the pipe meanwhile); then the format's
-        // hot loops run a few times, so that the first large task is not slowed by code still
-        // being interpreted.
-        Wire.warmUp();
+        // Ready as soon as it can take tasks (they wait in the pipe meanwhile). Nothing is warmed
+        // up first: that would take CPU from the workers still starting, and the format's long
+        // loops are bulk copies that are fast before the JIT has compiled anything.
 
         Map<Integer, Object> functions = new HashMap<>();
         int frame;
@@ -88,7 +86,8 @@ public final class PoolWorkerMain {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static void run(DataOutputStream out, long chunkId, Object function, List<Object> inputs) throws IOException {
         long start = Pool.epochMicros();
-        List<Object> results = new ArrayList<>(inputs.size());
+        // Long results are kept as a long[] and go out in one bulk copy per block.
+        Wire.Collector results = new Wire.Collector(inputs.size(), true);
         int at = 0;
         Throwable failure = function instanceof Throwable t ? t : null;
         if (function == null) {
@@ -123,7 +122,7 @@ public final class PoolWorkerMain {
             out.writeLong(chunkId);
             out.writeLong(start);
             out.writeLong(end);
-            Wire.writeValues(out, results);
+            Wire.writeValues(out, results.list());
         }
     }
 

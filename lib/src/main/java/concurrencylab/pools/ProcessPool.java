@@ -103,8 +103,6 @@ final class ProcessPool extends Pool {
                 worker.threads.add(Thread.ofPlatform().daemon().name("pool-worker-" + w + "-reader").start(() -> read(worker)));
                 worker.threads.add(Thread.ofPlatform().daemon().name("pool-worker-" + w + "-stderr").start(() -> readStderr(worker)));
             }
-            // While the workers boot, this JVM warms up its side of the format.
-            Wire.warmUp();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
             for (Worker worker : all) {
                 try {

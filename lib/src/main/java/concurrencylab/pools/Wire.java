@@ -3,6 +3,8 @@ package concurrencylab.pools;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.LongBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,29 +36,9 @@ final class Wire {
     private static final int BOOLEAN = 'Z';
     private static final int MAX_FRAMES = 64;
     private static final int BLOCK_LONGS = 4096;
-    private static final java.lang.invoke.VarHandle LONGS =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
     private static final int MAX_CAUSES = 4;
 
     private Wire() {}
-
-    /**
-     * Runs the hot loops of the format a few times, so that the first large task is not slowed
-     * by code still being interpreted (a worker does this just after it reports ready; the pool does
-     * it while its workers start).
-     */
-    static void warmUp() {
-        List<Object> values = new ArrayList<>(java.util.Collections.nCopies(20_000, (Object) 7L));
-        try {
-            for (int round = 0; round < 5; round++) {
-                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-                writeValues(new DataOutputStream(bytes), values);
-                readValues(new DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 
     /**
      * The same values, as a {@link Longs} when all are Longs: one array instead of an object per
@@ -162,27 +144,33 @@ final class Wire {
             }
         }
         out.writeByte(allLongs ? ALL_LONGS : MIXED);
+        // In blocks, not a write per value: this is the hot path of tiny tasks. Each block is
+        // copied by one bulk put (big-endian, as DataOutputStream writes a long), which is fast
+        // even before the JIT has compiled anything: a first call is not slowed by a loop of
+        // per-value stores still being interpreted.
         if (values instanceof Longs longs) {
             byte[] block = new byte[Math.min(BLOCK_LONGS, longs.values.length) * Long.BYTES];
+            LongBuffer view = ByteBuffer.wrap(block).asLongBuffer();
             for (int done = 0; done < longs.values.length; ) {
                 int count = Math.min(BLOCK_LONGS, longs.values.length - done);
-                for (int i = 0; i < count; i++) {
-                    LONGS.set(block, i * Long.BYTES, longs.values[done + i]);
-                }
+                view.put(0, longs.values, done, count);
                 out.write(block, 0, count * Long.BYTES);
                 done += count;
             }
         } else if (allLongs) {
-            // In blocks, not a write per value: this is the hot path of tiny tasks.
-            byte[] block = new byte[Math.min(BLOCK_LONGS, values.size()) * Long.BYTES];
+            long[] unboxed = new long[Math.min(BLOCK_LONGS, values.size())];
+            byte[] block = new byte[unboxed.length * Long.BYTES];
+            LongBuffer view = ByteBuffer.wrap(block).asLongBuffer();
             int filled = 0;
             for (Object value : values) {
-                LONGS.set(block, filled * Long.BYTES, (long) (Long) value);
+                unboxed[filled] = (Long) value;
                 if (++filled == BLOCK_LONGS) {
+                    view.put(0, unboxed, 0, filled);
                     out.write(block, 0, filled * Long.BYTES);
                     filled = 0;
                 }
             }
+            view.put(0, unboxed, 0, filled);
             out.write(block, 0, filled * Long.BYTES);
         } else {
             for (Object value : values) {
@@ -203,12 +191,11 @@ final class Wire {
             }
             long[] longs = new long[size];
             byte[] block = new byte[Math.min(BLOCK_LONGS, size) * Long.BYTES];
+            LongBuffer view = ByteBuffer.wrap(block).asLongBuffer();
             for (int done = 0; done < size; ) {
                 int count = Math.min(BLOCK_LONGS, size - done);
                 in.readFully(block, 0, count * Long.BYTES);
-                for (int i = 0; i < count; i++) {
-                    longs[done + i] = (long) LONGS.get(block, i * Long.BYTES);
-                }
+                view.get(0, longs, done, count);
                 done += count;
             }
             return new Longs(longs);

@@ -54,6 +54,21 @@ class WireTest {
     }
 
     @Test
+    void longsAreWrittenBigEndianAsDataOutputStreamWritesThem() throws IOException {
+        long value = 0x0102030405060708L;
+        for (List<Object> values : List.of(List.<Object>of(value, -1L), Wire.compact(List.of(value, -1L)))) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            Wire.writeValues(new DataOutputStream(bytes), values);
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
+            assertThat(in.readInt()).isEqualTo(2);
+            in.readUnsignedByte(); // the kind: all Longs
+            assertThat(in.readLong()).isEqualTo(value);
+            assertThat(in.readLong()).isEqualTo(-1L);
+            assertThat(in.read()).isEqualTo(-1);
+        }
+    }
+
+    @Test
     void aWorkerRejectsATypeTagItDoesNotExpect() {
         // One value, mixed kind, with a tag that no supported type has (as a serialised object would be).
         byte[] forged = {0, 0, 0, 1, 'M', (byte) 0xAC};
