@@ -1,5 +1,8 @@
 package concurrencylab.cli;
 
+import concurrencylab.compare.Comparison;
+import concurrencylab.coroutines.Sleepers;
+import concurrencylab.coroutines.SleepersRun;
 import concurrencylab.measure.Machine;
 import concurrencylab.measure.StartupCost;
 import concurrencylab.pools.Pool;
@@ -10,34 +13,42 @@ import concurrencylab.runners.Run;
 import concurrencylab.runners.Runner;
 import concurrencylab.runners.Strategy;
 import concurrencylab.runners.Task;
+import concurrencylab.sharing.CounterKind;
+import concurrencylab.sharing.CounterRun;
+import concurrencylab.sharing.Counters;
 import concurrencylab.workloads.Load;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.ArgGroupSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The jar's command line: each sub-command runs one experiment and prints it, as text or,
  * with {@code --json}, as exactly one JSON object on standard output.
+ *
+ * <p>The commands declare their options in code rather than with picocli's annotations: a fresh
+ * JVM reads each annotation type through a proxy class it generates on the spot, and declaring
+ * the options in code took {@code machine --json} from about 0.23 s to 0.19 s on JDK 25 (issue
+ * 16; docs/benchmarks.md).
  */
-@Command(name = "concurrency-lab",
-        mixinStandardHelpOptions = true,
-        versionProvider = Main.Version.class,
-        description = "Runs Concurrency Lab experiments from the command line.")
-public final class Main implements Callable<Integer> {
+public final class Main {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    private Main() {}
 
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
     /** The sub-commands, in the order the help lists them. */
-    private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+    private static final Map<String, Supplier<Command>> COMMANDS = new LinkedHashMap<>();
 
     static {
         COMMANDS.put("count", CountCommand::new);
@@ -49,7 +60,6 @@ public final class Main implements Callable<Integer> {
         COMMANDS.put("compare", CompareCommand::new);
         COMMANDS.put("load", LoadCommand::new);
         COMMANDS.put("lost-updates", LostUpdatesCommand::new);
-        COMMANDS.put("help", CommandLine.HelpCommand::new);
     }
 
     /** Runs the command line and returns its exit status (0 on success, 2 on a usage error). */
@@ -59,17 +69,16 @@ public final class Main implements Callable<Integer> {
 
     /**
      * The command line for {@code args}: when they start with a sub-command other than help,
-     * only that one is set up (picocli reads each sub-command's options by reflection, and doing
-     * that for all of them took a fresh JVM about 70 ms); otherwise all, for the help and for
-     * picocli's "did you mean".
+     * only that one is set up; otherwise all, for the help and for picocli's "did you mean".
      */
     static CommandLine commandLine(String... args) {
-        CommandLine line = new CommandLine(new Main());
-        Supplier<Object> chosen = args.length > 0 && !args[0].equals("help") ? COMMANDS.get(args[0]) : null;
+        CommandLine line = new CommandLine(new RootCommand().spec);
+        Supplier<Command> chosen = args.length > 0 ? COMMANDS.get(args[0]) : null;
         if (chosen != null) {
-            line.addSubcommand(args[0], chosen.get());
+            line.addSubcommand(args[0], new CommandLine(chosen.get().spec));
         } else {
-            COMMANDS.forEach((name, command) -> line.addSubcommand(name, command.get()));
+            COMMANDS.forEach((name, command) -> line.addSubcommand(name, new CommandLine(command.get().spec)));
+            line.addSubcommand("help", new CommandLine.HelpCommand());
         }
         return line;
     }
@@ -83,156 +92,168 @@ public final class Main implements Callable<Integer> {
         throw e;
     }
 
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(System.out);
-        return 0;
+    /** A command and its options; {@link #call()} runs it once picocli has parsed them. */
+    abstract static class Command implements Callable<Integer> {
+        final CommandSpec spec = CommandSpec.wrapWithoutInspection(this);
+
+        Command(String name, String... description) {
+            spec.name(name).versionProvider(Main::version);
+            spec.usageMessage().description(description);
+            spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
+                    .description("Show this help message and exit.").build());
+            spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
+                    .description("Print version information and exit.").build());
+        }
+
+        /** Adds an option taking one value, with a default ({@code null} for none) that the help shows. */
+        final void option(String name, Class<?> type, String label, String defaultValue, String description) {
+            spec.addOption(valued(name, type, label).defaultValue(defaultValue).description(description).build());
+        }
+
+        final void required(String name, Class<?> type, String label, String description) {
+            spec.addOption(valued(name, type, label).required(true).description(description).build());
+        }
+
+        final void flag(String name, String description) {
+            spec.addOption(OptionSpec.builder(name).type(boolean.class).description(description).build());
+        }
+
+        static OptionSpec.Builder valued(String name, Class<?> type, String label) {
+            return OptionSpec.builder(name).type(type).paramLabel(label);
+        }
+
+        /** The parsed value of {@code name}, or its default ({@code null} when it has none). */
+        final <T> T value(String name) {
+            return spec.findOption(name).getValue();
+        }
+
+        final boolean json() {
+            return value("--json");
+        }
     }
 
-    @Command(name = "count", mixinStandardHelpOptions = true,
-            description = {"Runs N workers that each count to M with one strategy, and prints the run.",
-                "For 'sequential', the N counts run one after another on one thread."})
-    static final class CountCommand implements Callable<Integer> {
-        @Option(names = "--strategy", required = true, paramLabel = "S",
-                description = "sequential, processes, threads, gil-threads or virtual-threads.")
-        String strategy;
+    private static String[] version() {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return new String[] {"Concurrency Lab " + (version == null ? "(development build)" : version)
+                + ", running on Java " + System.getProperty("java.version")};
+    }
 
-        @Option(names = "--workers", defaultValue = "4", paramLabel = "N",
-                description = "How many workers (default ${DEFAULT-VALUE}).")
-        int workers;
-
-        @Option(names = "--max-count", defaultValue = "100000000", paramLabel = "M",
-                description = "How far each worker counts (default ${DEFAULT-VALUE}).")
-        long maxCount;
-
-        @Option(names = "--switch-interval-ms", defaultValue = "5", paramLabel = "MS",
-                description = "For gil-threads: how long a waiting thread waits before asking for the lock (default ${DEFAULT-VALUE}).")
-        double switchIntervalMillis;
-
-        @Option(names = "--json", description = "Print exactly one JSON object instead of text.")
-        boolean json;
+    static final class RootCommand extends Command {
+        RootCommand() {
+            super("concurrency-lab", "Runs Concurrency Lab experiments from the command line.");
+        }
 
         @Override
-        public Integer call() throws Exception {
-            Strategy chosen = Strategy.fromName(strategy);
-            Task task = Task.count(maxCount);
-            Runner runner = Runner.builder(chosen).workers(workers)
-                    .switchInterval(java.time.Duration.ofNanos(Math.round(switchIntervalMillis * 1e6)))
-                    .output(System.err)
-                    .build();
-            Run run = runner.run(task);
-            System.out.println(json ? JsonText.of(run.summary()) : run.toString());
+        public Integer call() {
+            spec.commandLine().usage(System.out);
             return 0;
         }
     }
 
-    @Command(name = "pool", mixinStandardHelpOptions = true,
-            description = {"Starts a pool, hands it K inputs in one call, and prints the run: start-up, time to the",
-                "first and the last result, the results' sum (checked), the peak heap and, for up to 1,000",
-                "inputs, which worker ran which task when."})
-    static final class PoolCommand implements Callable<Integer> {
-        @Option(names = "--kind", defaultValue = "processes", paramLabel = "KIND",
-                description = {"processes (worker JVMs), threads, or cluster (Hazelcast members, each a JVM on loopback;",
-                    "this JVM is their client) (default ${DEFAULT-VALUE})."})
-        String kind;
-
-        @Option(names = "--workers", paramLabel = "N",
-                description = "How many workers, or a cluster's members, 1 to 8 (default: one per core).")
-        Integer workers;
-
-        @Option(names = "--mode", defaultValue = "map", paramLabel = "MODE",
-                description = "map, imap or imap-unordered (default ${DEFAULT-VALUE}).")
-        String mode;
-
-        @Option(names = "--chunksize", paramLabel = "C",
-                description = "Inputs per task (default: CPython's, ceil(K / (4 x N)) for map, 1 for imap).")
-        Integer chunksize;
-
-        @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
-        Workload workload;
-
-        static final class Workload {
-            @CommandLine.ArgGroup(exclusive = false)
-            Counts counts;
-
-            @Option(names = "--squares", paramLabel = "K", description = "Map x -> x * x over 0 .. K-1 (tiny tasks).")
-            Long squares;
+    static final class CountCommand extends Command {
+        CountCommand() {
+            super("count", "Runs N workers that each count to M with one strategy, and prints the run.",
+                    "For 'sequential', the N counts run one after another on one thread.");
+            required("--strategy", String.class, "S", "sequential, processes, threads, gil-threads or virtual-threads.");
+            option("--workers", int.class, "N", "4", "How many workers (default ${DEFAULT-VALUE}).");
+            option("--max-count", long.class, "M", "100000000", "How far each worker counts (default ${DEFAULT-VALUE}).");
+            option("--switch-interval-ms", double.class, "MS", "5",
+                    "For gil-threads: how long a waiting thread waits before asking for the lock (default ${DEFAULT-VALUE}).");
+            flag("--json", "Print exactly one JSON object instead of text.");
         }
-
-        static final class Counts {
-            @Option(names = "--tasks", required = true, paramLabel = "K", description = "Map count over K inputs ...")
-            long tasks;
-
-            @Option(names = "--max-count", required = true, paramLabel = "M", description = "... each equal to M.")
-            long maxCount;
-        }
-
-        @Option(names = "--repeat", defaultValue = "1", paramLabel = "R",
-                description = "Make the call R times on the same pool and report the median (default ${DEFAULT-VALUE}).")
-        int repeat;
-
-        @Option(names = "--json", description = "Print exactly one JSON object instead of text.")
-        boolean json;
 
         @Override
-        public Integer call() throws Exception {
-            PoolExperiment experiment = workload.squares != null ? PoolExperiment.squares(workload.squares)
-                    : PoolExperiment.counts(workload.counts.tasks, workload.counts.maxCount);
-            experiment.kind(Pool.Kind.fromName(kind)).mode(PoolExperiment.Mode.fromName(mode)).repeat(repeat).output(System.err);
+        public Integer call() {
+            Strategy chosen = Strategy.fromName(value("--strategy"));
+            double switchMillis = value("--switch-interval-ms");
+            Runner runner = Runner.builder(chosen).workers(value("--workers"))
+                    .switchInterval(Duration.ofNanos(Math.round(switchMillis * 1e6)))
+                    .output(System.err)
+                    .build();
+            Run run = runner.run(Task.count(value("--max-count")));
+            System.out.println(json() ? JsonText.of(run.summary()) : run.toString());
+            return 0;
+        }
+    }
+
+    static final class PoolCommand extends Command {
+        PoolCommand() {
+            super("pool", "Starts a pool, hands it K inputs in one call, and prints the run.",
+                    "The run shows the start-up, the time to the first and the last result, the results' sum "
+                            + "(checked), the peak heap and, for up to 1,000 inputs, which worker ran which task when.");
+            option("--kind", String.class, "KIND", "processes", "processes (worker JVMs), threads, or cluster (Hazelcast "
+                    + "members, each a JVM on loopback; this JVM is their client) (default ${DEFAULT-VALUE}).");
+            option("--workers", Integer.class, "N", null, "How many workers, or a cluster's members, 1 to 8 (default: one per core).");
+            option("--mode", String.class, "MODE", "map", "map, imap or imap-unordered (default ${DEFAULT-VALUE}).");
+            option("--chunksize", Integer.class, "C", null,
+                    "Inputs per task (default: CPython's, ceil(K / (4 x N)) for map, 1 for imap).");
+            ArgGroupSpec counts = ArgGroupSpec.builder().exclusive(false).multiplicity("0..1")
+                    .addArg(valued("--tasks", long.class, "K").required(true).description("Map count over K inputs ...").build())
+                    .addArg(valued("--max-count", long.class, "M").required(true).description("... each equal to M.").build())
+                    .build();
+            spec.addArgGroup(ArgGroupSpec.builder().exclusive(true).multiplicity("1")
+                    .addArg(valued("--squares", Long.class, "K").description("Map x -> x * x over 0 .. K-1 (tiny tasks).").build())
+                    .addSubgroup(counts)
+                    .build());
+            option("--repeat", int.class, "R", "1",
+                    "Make the call R times on the same pool and report the median (default ${DEFAULT-VALUE}).");
+            flag("--json", "Print exactly one JSON object instead of text.");
+        }
+
+        @Override
+        public Integer call() {
+            Long squares = value("--squares");
+            PoolExperiment experiment = squares != null ? PoolExperiment.squares(squares)
+                    : PoolExperiment.counts(value("--tasks"), value("--max-count"));
+            experiment.kind(Pool.Kind.fromName(value("--kind"))).mode(PoolExperiment.Mode.fromName(value("--mode")))
+                    .repeat(value("--repeat")).output(System.err);
+            Integer workers = value("--workers");
             if (workers != null) {
                 experiment.workers(workers);
             }
+            Integer chunksize = value("--chunksize");
             if (chunksize != null) {
                 experiment.chunksize(chunksize);
             }
             PoolRun run = experiment.run();
-            System.out.println(json ? JsonText.of(run.summary()) : run.toString());
+            System.out.println(json() ? JsonText.of(run.summary()) : run.toString());
             return 0;
         }
     }
 
-    @Command(name = "sleepers", mixinStandardHelpOptions = true,
-            description = "Starts N tasks that each sleep S ms at the same time, waits for all, and prints the run.")
-    static final class SleepersCommand implements Callable<Integer> {
-        @Option(names = "--runner", required = true, paramLabel = "R",
-                description = "event-loop, virtual-threads or platform-threads.")
-        String runner;
-
-        @Option(names = "--tasks", required = true, paramLabel = "N", description = "How many sleepers.")
-        int tasks;
-
-        @Option(names = "--sleep-ms", defaultValue = "1000", paramLabel = "S",
-                description = "How long each sleeps, in ms (default ${DEFAULT-VALUE}).")
-        long sleepMillis;
-
-        @Option(names = "--repeat", defaultValue = "1", paramLabel = "R",
-                description = "Run R times in this JVM and report the median (default ${DEFAULT-VALUE}).")
-        int repeat;
-
-        @Option(names = "--json", description = "Print exactly one JSON object instead of text.")
-        boolean json;
-
-        @Override
-        public Integer call() throws Exception {
-            if (sleepMillis < 0) {
-                throw new IllegalArgumentException("sleep must be between 0 and 60,000 ms (got " + sleepMillis + " ms)");
-            }
-            concurrencylab.coroutines.SleepersRun run = concurrencylab.coroutines.Sleepers.run(
-                    concurrencylab.coroutines.Sleepers.Runner.fromName(runner), tasks, java.time.Duration.ofMillis(sleepMillis), repeat);
-            System.out.println(json ? JsonText.of(run.summary()) : run.toString());
-            return 0;
+    static final class SleepersCommand extends Command {
+        SleepersCommand() {
+            super("sleepers", "Starts N tasks that each sleep S ms at the same time, waits for all, and prints the run.");
+            required("--runner", String.class, "R", "event-loop, virtual-threads or platform-threads.");
+            required("--tasks", int.class, "N", "How many sleepers.");
+            option("--sleep-ms", long.class, "S", "1000", "How long each sleeps, in ms (default ${DEFAULT-VALUE}).");
+            option("--repeat", int.class, "R", "1", "Run R times in this JVM and report the median (default ${DEFAULT-VALUE}).");
+            flag("--json", "Print exactly one JSON object instead of text.");
         }
-    }
-
-    @Command(name = "reference", mixinStandardHelpOptions = true,
-            description = {"Measures the reference runs that lessons show beside a one-CPU session's own,",
-                "and writes them as JSON (ship the file as lib/src/main/resources" + ReferenceRuns.RESOURCE + ")."})
-    static final class ReferenceCommand implements Callable<Integer> {
-        @Option(names = "--output", required = true, paramLabel = "FILE", description = "Where to write the JSON.")
-        java.nio.file.Path output;
 
         @Override
         public Integer call() {
+            long sleepMillis = value("--sleep-ms");
+            if (sleepMillis < 0) {
+                throw new IllegalArgumentException("sleep must be between 0 and 60,000 ms (got " + sleepMillis + " ms)");
+            }
+            SleepersRun run = Sleepers.run(Sleepers.Runner.fromName(value("--runner")), value("--tasks"),
+                    Duration.ofMillis(sleepMillis), value("--repeat"));
+            System.out.println(json() ? JsonText.of(run.summary()) : run.toString());
+            return 0;
+        }
+    }
+
+    static final class ReferenceCommand extends Command {
+        ReferenceCommand() {
+            super("reference", "Measures the reference runs that lessons show beside a one-CPU session's own.",
+                    "Writes them as JSON (ship the file as lib/src/main/resources" + ReferenceRuns.RESOURCE + ").");
+            required("--output", Path.class, "FILE", "Where to write the JSON.");
+        }
+
+        @Override
+        public Integer call() {
+            Path output = value("--output");
             ReferenceRuns runs = ReferenceRuns.measure();
             runs.write(output);
             System.out.println("wrote " + runs + " to " + output);
@@ -240,26 +261,23 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "compare", mixinStandardHelpOptions = true,
-            description = {"Measures every strategy on CPU-bound work, I/O-bound work and many waiting tasks, as",
-                "speed-ups over one piece at a time (lesson 08's table), printing each as it completes.",
-                "With --output, writes them as JSON (ship the file as lib/src/main/resources"
-                        + concurrencylab.compare.Comparison.REFERENCE_RESOURCE + " for 1-CPU sessions)."})
-    static final class CompareCommand implements Callable<Integer> {
-        @Option(names = "--workers", defaultValue = "4", paramLabel = "N", description = "Workers (1 to 16; default ${DEFAULT-VALUE}).")
-        int workers;
-
-        @Option(names = "--no-cpython", description = "Leave CPython's counterparts out.")
-        boolean noCPython;
-
-        @Option(names = "--output", paramLabel = "FILE", description = "Also write the comparison as JSON here.")
-        java.nio.file.Path output;
+    static final class CompareCommand extends Command {
+        CompareCommand() {
+            super("compare", "Measures every strategy on CPU-bound work, I/O-bound work and many waiting tasks.",
+                    "Prints each as a speed-up over one piece at a time (lesson 08's table) as it completes. With "
+                            + "--output, also writes them as JSON (ship the file as lib/src/main/resources"
+                            + Comparison.REFERENCE_RESOURCE + " for 1-CPU sessions).");
+            option("--workers", int.class, "N", "4", "Workers (1 to 16; default ${DEFAULT-VALUE}).");
+            flag("--no-cpython", "Leave CPython's counterparts out.");
+            option("--output", Path.class, "FILE", null, "Also write the comparison as JSON here.");
+        }
 
         @Override
         public Integer call() {
-            concurrencylab.compare.Comparison comparison = concurrencylab.compare.Comparison.builder().workers(workers)
-                    .cpython(!noCPython).run();
+            boolean noCPython = value("--no-cpython");
+            Comparison comparison = Comparison.builder().workers(value("--workers")).cpython(!noCPython).run();
             comparison.guide().forEach(System.out::println);
+            Path output = value("--output");
             if (output != null) {
                 System.out.println("wrote " + comparison + " to " + comparison.write(output));
             }
@@ -267,16 +285,16 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "machine", mixinStandardHelpOptions = true,
-            description = "Describes this machine as the JVM sees it: hardware threads, Java, memory, operating system.")
-    static final class MachineCommand implements Callable<Integer> {
-        @Option(names = "--json", description = "Print one JSON object instead of text.")
-        boolean json;
+    static final class MachineCommand extends Command {
+        MachineCommand() {
+            super("machine", "Describes this machine as the JVM sees it: hardware threads, Java, memory, operating system.");
+            flag("--json", "Print one JSON object instead of text.");
+        }
 
         @Override
-        public Integer call() throws Exception {
+        public Integer call() {
             Machine machine = Machine.describe();
-            if (json) {
+            if (json()) {
                 System.out.println(JsonText.of(machine));
             } else {
                 machine.properties().forEach((k, v) -> System.out.printf("%-28s %s%n", k, v));
@@ -285,42 +303,35 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "startup-cost", mixinStandardHelpOptions = true,
-            description = "Measures what it costs to start a platform thread, a virtual thread and a child JVM.")
-    static final class StartupCostCommand implements Callable<Integer> {
-        @Option(names = "--threads", defaultValue = "200", paramLabel = "N",
-                description = "Threads of each kind to time (1 to 100000; default ${DEFAULT-VALUE}).")
-        int threads;
-
-        @Option(names = "--jvms", defaultValue = "3", paramLabel = "N",
-                description = "Child JVMs to time (1 to 20; default ${DEFAULT-VALUE}).")
-        int jvms;
-
-        @Option(names = "--json", description = "Print one JSON object instead of text.")
-        boolean json;
+    static final class StartupCostCommand extends Command {
+        StartupCostCommand() {
+            super("startup-cost", "Measures what it costs to start a platform thread, a virtual thread and a child JVM.");
+            option("--threads", int.class, "N", "200", "Threads of each kind to time (1 to 100000; default ${DEFAULT-VALUE}).");
+            option("--jvms", int.class, "N", "3", "Child JVMs to time (1 to 20; default ${DEFAULT-VALUE}).");
+            flag("--json", "Print one JSON object instead of text.");
+        }
 
         @Override
-        public Integer call() throws Exception {
-            StartupCost cost = StartupCost.measure(threads, jvms);
-            System.out.println(json ? JsonText.of(cost) : cost.toString());
+        public Integer call() {
+            StartupCost cost = StartupCost.measure(value("--threads"), value("--jvms"));
+            System.out.println(json() ? JsonText.of(cost) : cost.toString());
             return 0;
         }
     }
 
-    @Command(name = "load", mixinStandardHelpOptions = true,
-            description = {"Keeps CPUs busy, one counting thread each, until standard input closes (or for --seconds):",
-                    "a busy machine to run a lesson against. ./lab test runs every exercise's check under it."})
-    static final class LoadCommand implements Callable<Integer> {
-        @Option(names = "--threads", paramLabel = "N",
-                description = "CPUs to keep busy, 1 to 1024 (default: all of them).")
-        Integer threads;
-
-        @Option(names = "--seconds", paramLabel = "S",
-                description = "Stop after S seconds, 0.1 to 86400 (default: when standard input closes).")
-        Double seconds;
+    static final class LoadCommand extends Command {
+        LoadCommand() {
+            super("load", "Keeps CPUs busy, one counting thread each, until standard input closes (or for --seconds).",
+                    "A busy machine to run a lesson against: ./lab test runs every exercise's check under it.");
+            option("--threads", Integer.class, "N", null, "CPUs to keep busy, 1 to 1024 (default: all of them).");
+            option("--seconds", Double.class, "S", null,
+                    "Stop after S seconds, 0.1 to 86400 (default: when standard input closes).");
+        }
 
         @Override
         public Integer call() throws Exception {
+            Integer threads = value("--threads");
+            Double seconds = value("--seconds");
             int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
             if (seconds != null && !(seconds >= 0.1 && seconds <= 86_400)) {
                 throw new IllegalArgumentException("--seconds must be from 0.1 to 86400, not " + seconds);
@@ -344,63 +355,47 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "lost-updates", mixinStandardHelpOptions = true,
-            description = {"Runs N threads that each add 1 to one shared counter M times, all started together, and prints",
-                    "what the total came to and how many increments were lost (lesson 09). The default counter is the",
-                    "racy one (a volatile long and value++); the others must be exact, and a wrong total fails."})
-    static final class LostUpdatesCommand implements Callable<Integer> {
-        @Option(names = "--threads", defaultValue = "4", paramLabel = "N",
-                description = "Threads adding at once, 1 to 1024 (default ${DEFAULT-VALUE}).")
-        int threads;
-
-        @Option(names = "--increments", defaultValue = "10000000", paramLabel = "M",
-                description = "Times each thread adds 1 (default ${DEFAULT-VALUE}).")
-        long increments;
-
-        @Option(names = "--kind", defaultValue = "racy", paramLabel = "K",
-                description = "racy, synchronized, reentrant-lock, atomic-long, long-adder or per-thread (default ${DEFAULT-VALUE}).")
-        String kind;
-
-        @Option(names = "--repeat", defaultValue = "1", paramLabel = "R",
-                description = "Runs R times in this JVM after one warm-up run, and prints each (default ${DEFAULT-VALUE}; 1 to 100).")
-        int repeat;
-
-        @Option(names = "--json", description = "Print exactly one JSON object instead of text.")
-        boolean json;
+    static final class LostUpdatesCommand extends Command {
+        LostUpdatesCommand() {
+            super("lost-updates", "Runs N threads that each add 1 to one shared counter M times, all started together.",
+                    "Prints what the total came to and how many increments were lost (lesson 09). The default counter "
+                            + "is the racy one (a volatile long and value++); the others must be exact, and a wrong total fails.");
+            option("--threads", int.class, "N", "4", "Threads adding at once, 1 to 1024 (default ${DEFAULT-VALUE}).");
+            option("--increments", long.class, "M", "10000000", "Times each thread adds 1 (default ${DEFAULT-VALUE}).");
+            option("--kind", String.class, "K", "racy",
+                    "racy, synchronized, reentrant-lock, atomic-long, long-adder or per-thread (default ${DEFAULT-VALUE}).");
+            option("--repeat", int.class, "R", "1",
+                    "Runs R times in this JVM after one warm-up run, and prints each (default ${DEFAULT-VALUE}; 1 to 100).");
+            flag("--json", "Print exactly one JSON object instead of text.");
+        }
 
         @Override
-        public Integer call() throws Exception {
-            concurrencylab.sharing.CounterKind chosen = concurrencylab.sharing.CounterKind.fromName(kind);
+        public Integer call() {
+            CounterKind chosen = CounterKind.fromName(value("--kind"));
+            int threads = value("--threads");
+            long increments = value("--increments");
+            int repeat = value("--repeat");
             if (repeat < 1 || repeat > 100) {
                 throw new IllegalArgumentException("--repeat must be from 1 to 100 (got " + repeat + ")");
             }
-            concurrencylab.sharing.Counters.run(chosen, threads, Math.min(increments, 1L << 21));   // warm-up, also checks the parameters
-            java.util.List<concurrencylab.sharing.CounterRun> runs = new java.util.ArrayList<>();
+            Counters.run(chosen, threads, Math.min(increments, 1L << 21));   // warm-up, also checks the parameters
+            List<CounterRun> runs = new ArrayList<>();
             for (int r = 0; r < repeat; r++) {
-                runs.add(concurrencylab.sharing.Counters.run(chosen, threads, increments));
+                runs.add(Counters.run(chosen, threads, increments));
             }
-            if (json) {
-                java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+            if (json()) {
+                Map<String, Object> out = new LinkedHashMap<>();
                 out.put("kind", chosen.name());
                 out.put("threads", threads);
                 out.put("incrementsPerThread", increments);
                 out.put("cpus", Runtime.getRuntime().availableProcessors());
                 out.put("java", System.getProperty("java.version"));
-                out.put("runs", runs.stream().map(concurrencylab.sharing.CounterRun::summary).toList());
+                out.put("runs", runs.stream().map(CounterRun::summary).toList());
                 System.out.println(JsonText.of(out));
             } else {
                 runs.forEach(System.out::println);
             }
             return 0;
-        }
-    }
-
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String version = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"Concurrency Lab " + (version == null ? "(development build)" : version)
-                    + ", running on Java " + System.getProperty("java.version")};
         }
     }
 }

@@ -64,6 +64,32 @@ class MainTest {
         assertThat(Main.commandLine("help", "pool").getSubcommands()).hasSize(10);
     }
 
+
+    @Test
+    void everySubCommandHasHelpAVersionAndAWholeSentenceInTheCommandList() {
+        Main.commandLine().getSubcommands().forEach((name, command) -> {
+            String summary = command.getCommandSpec().usageMessage().description()[0];
+            assertThat(summary).as(name).endsWith(".");
+            if (!name.equals("help")) {
+                out.reset();
+                assertThat(Main.run(name, "--version")).as(name).isZero();
+                assertThat(out.toString(StandardCharsets.UTF_8)).as(name).startsWith("Concurrency Lab ");
+                out.reset();
+                assertThat(Main.run(name, "-h")).as(name).isZero();
+                String help = out.toString(StandardCharsets.UTF_8);
+                assertThat(help).as(name).startsWith("Usage: concurrency-lab " + name + " [-hV]");
+                assertThat(help.replaceAll("\\s+", " ")).as(name).contains(summary);
+            }
+        });
+    }
+
+    @Test
+    void typedOptionsAreCheckedBeforeTheCommandRuns() {
+        assertThat(Main.run("count", "--strategy", "threads", "--workers", "four")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("Invalid value for option '--workers': 'four' is not an int");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
     @Test
     void aBadParameterIsOneLineNamingItAndExitsWithTwo() {
         int status = Main.run("startup-cost", "--jvms", "0");
