@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import concurrencylab.ChildProcesses;
+import concurrencylab.runners.ChildClasspath;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -293,6 +294,36 @@ class PoolTest {
         pool.close();
         assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive)).as("right after close").isEmpty();
         assertThat(poolThreads()).as("right after close").isEmpty();
+    }
+
+    @Test
+    void workersThatCannotStartFailThePoolsCreationWithTheirErrorAndLeaveNothing() throws Exception {
+        ChildClasspath.use("/nonexistent/concurrency-lab.jar");
+        try {
+            assertThatThrownBy(() -> Pool.processes(3)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("could not start the pool").hasMessageContaining("PoolWorkerMain");
+        } finally {
+            ChildClasspath.use(null);
+        }
+        assertThat(ChildProcesses.waitUntilNone(Duration.ofMillis(100))).isEmpty();
+        assertThat(waitUntilNoPoolThreads(Duration.ofMillis(500))).isEmpty();
+    }
+
+    @Test
+    void aCallerInterruptedWhileTheWorkersStartGetsACancellationAndNoWorkerIsLeft() throws Exception {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread caller = Thread.ofPlatform().start(() -> {
+            Thread.currentThread().interrupt();
+            try (Pool pool = Pool.processes(3)) {
+                failure.set(new AssertionError("the pool started: " + pool));
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        caller.join(Duration.ofSeconds(30));
+        assertThat(failure.get()).isInstanceOf(CancellationException.class).hasMessageContaining("interrupted");
+        assertThat(ChildProcesses.waitUntilNone(Duration.ofMillis(100))).isEmpty();
+        assertThat(waitUntilNoPoolThreads(Duration.ofMillis(500))).isEmpty();
     }
 
     @Test
