@@ -297,6 +297,15 @@ class PoolTest {
     }
 
     @Test
+    void anEventLoopInAWorkerJvmTakesTurnsOnVirtualThreads() {
+        // Children are started without --add-exports (it would cost each start its archived module graph).
+        try (Pool pool = Pool.processes(1)) {
+            assertThat(pool.map(new TestFunctions.EventLoopTurns(), List.of(0L))).containsExactly(1L);
+        }
+        assertThat(new TestFunctions.EventLoopTurns().apply(0L)).as("in this JVM, which exports jdk.internal.vm").isZero();
+    }
+
+    @Test
     void workersThatCannotStartFailThePoolsCreationWithTheirErrorAndLeaveNothing() throws Exception {
         ChildClasspath.use("/nonexistent/concurrency-lab.jar");
         try {

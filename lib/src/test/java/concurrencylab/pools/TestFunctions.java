@@ -17,6 +17,34 @@ public final class TestFunctions {
         }
     }
 
+    /**
+     * Runs an event loop of two tasks that each note a step, sleep 1 ms, and note another: 1 when
+     * the steps alternate as they must (each task switches only where it sleeps) and the loop ran
+     * its tasks on virtual threads, which it does where jdk.internal.vm is not exported (a child
+     * JVM); 0 when they alternate on continuations; -1 when they did not alternate.
+     */
+    public static final class EventLoopTurns implements PoolFunction<Long, Long> {
+        @Override
+        public Long apply(Long ignored) {
+            java.util.List<String> steps = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            concurrencylab.coroutines.EventLoop loop = concurrencylab.coroutines.EventLoop.create();
+            loop.run(() -> concurrencylab.coroutines.Async.gather(task("a", steps), task("b", steps)));
+            if (!steps.equals(java.util.List.of("a1", "b1", "a2", "b2"))) {
+                return -1L;
+            }
+            return loop.onContinuations() ? 0L : 1L;
+        }
+
+        private static java.util.concurrent.Callable<String> task(String name, java.util.List<String> steps) {
+            return () -> {
+                steps.add(name + 1);
+                concurrencylab.coroutines.Async.sleep(java.time.Duration.ofMillis(1));
+                steps.add(name + 2);
+                return name;
+            };
+        }
+    }
+
     /** Ends its JVM with the input as status: a worker that crashes. */
     public static final class Exit implements PoolFunction<Long, Long> {
         @Override
