@@ -114,8 +114,10 @@ public final class Main {
             spec.addOption(valued(name, type, label).required(true).description(description).build());
         }
 
+        /** Adds an option without a value: {@link #isSet} says whether it was given. */
         final void flag(String name, String description) {
-            spec.addOption(OptionSpec.builder(name).type(boolean.class).description(description).build());
+            // Without an initial value, picocli leaves a flag declared in code null until it is given.
+            spec.addOption(OptionSpec.builder(name).type(boolean.class).initialValue(false).description(description).build());
         }
 
         static OptionSpec.Builder valued(String name, Class<?> type, String label) {
@@ -127,8 +129,12 @@ public final class Main {
             return spec.findOption(name).getValue();
         }
 
+        final boolean isSet(String flag) {
+            return Boolean.TRUE.equals(value(flag));
+        }
+
         final boolean json() {
-            return value("--json");
+            return isSet("--json");
         }
     }
 
@@ -274,8 +280,7 @@ public final class Main {
 
         @Override
         public Integer call() {
-            boolean noCPython = value("--no-cpython");
-            Comparison comparison = Comparison.builder().workers(value("--workers")).cpython(!noCPython).run();
+            Comparison comparison = Comparison.builder().workers(value("--workers")).cpython(!isSet("--no-cpython")).run();
             comparison.guide().forEach(System.out::println);
             Path output = value("--output");
             if (output != null) {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class MainTest {
 
@@ -81,6 +82,27 @@ class MainTest {
                 assertThat(help.replaceAll("\\s+", " ")).as(name).contains(summary);
             }
         });
+    }
+
+    @Test
+    void everyFlagIsFalseUntilGiven() {
+        Main.commandLine().getSubcommands().keySet().stream().filter(name -> !name.equals("help")).forEach(name -> {
+            CommandLine line = Main.commandLine(name);
+            line.parseArgs(name, "-h");   // the help option lets a command parse without its required options
+            line.getSubcommands().get(name).getCommandSpec().options().stream()
+                    .filter(option -> option.type() == boolean.class && !option.usageHelp() && !option.versionHelp())
+                    .forEach(option -> assertThat((Object) option.getValue()).as(name + " " + option.longestName()).isEqualTo(false));
+        });
+    }
+
+    @Test
+    void commandsWithoutJsonPrintText() {
+        assertThat(Main.run("machine")).isZero();
+        assertThat(Main.run("count", "--strategy", "threads", "--workers", "1", "--max-count", "1000")).isZero();
+        assertThat(Main.run("pool", "--kind", "threads", "--workers", "1", "--squares", "10")).isZero();
+        assertThat(Main.run("lost-updates", "--threads", "1", "--increments", "1000", "--kind", "atomic-long")).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("Exception");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("CPUs (hardware threads)").doesNotContain("\"wallMillis\"");
     }
 
     @Test
