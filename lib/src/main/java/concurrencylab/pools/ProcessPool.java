@@ -32,6 +32,7 @@ final class ProcessPool extends Pool {
     private static final int STDERR_LINES_KEPT = 20;
     private static final long START_TIMEOUT_SECONDS = 60;
     private static final long EXIT_WAIT_MILLIS = 2_000;
+    private static final long STDERR_WAIT_MILLIS = 500;
     private static final int BUFFER = 1 << 16;
     private static final long FLUSH_MILLIS = 2;
 
@@ -60,6 +61,8 @@ final class ProcessPool extends Pool {
         final Set<Integer> functionsSent = new HashSet<>();
         final Deque<String> stderrTail = new ArrayDeque<>();
         final List<Thread> threads = new ArrayList<>();
+        /** Reads the worker's standard error into {@link #stderrTail}; set before the worker is published. */
+        Thread stderrReader;
 
         Worker(int number, Process process) {
             this.slot = new Slot(number, MAX_IN_FLIGHT);
@@ -96,22 +99,27 @@ final class ProcessPool extends Pool {
         List<String> command = ChildJvms.command(heapMegabytes, PoolWorkerMain.class);
         command.addAll(List.of("--parent", Long.toString(ProcessHandle.current().pid()), "--worker"));
         List<CompletableFuture<Worker>> spawned = new ArrayList<>();
-        boolean interrupted;
         try {
-            for (int w = 1; w <= workers; w++) {
-                int number = w;
-                List<String> own = new ArrayList<>(command);
-                own.add(Integer.toString(number));
-                CompletableFuture<Worker> worker = new CompletableFuture<>();
-                Thread.ofPlatform().daemon().name("pool-worker-" + number + "-reader").start(() -> spawnAndRead(number, own, worker));
-                spawned.add(worker);
+            try {
+                for (int w = 1; w <= workers; w++) {
+                    int number = w;
+                    List<String> own = new ArrayList<>(command);
+                    own.add(Integer.toString(number));
+                    CompletableFuture<Worker> worker = new CompletableFuture<>();
+                    spawned.add(worker);
+                    try {
+                        Thread.ofPlatform().daemon().name("pool-worker-" + number + "-reader").start(() -> spawnAndRead(number, own, worker));
+                    } catch (RuntimeException | Error e) {
+                        worker.completeExceptionally(new IllegalStateException("could not start worker " + number
+                                + " of the pool: no thread to start it from (" + e + ")", e));
+                        break;
+                    }
+                }
+            } finally {
+                // Each spawn ends by itself within moments; all must have ended before a failure stops the others.
+                collect(spawned);
             }
-        } finally {
-            // Each spawn ends by itself within moments; all must have ended before a failure stops the others.
-            interrupted = collect(spawned);
-        }
-        try {
-            if (interrupted) {
+            if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
             for (CompletableFuture<Worker> worker : spawned) {
@@ -148,9 +156,9 @@ final class ProcessPool extends Pool {
 
     /**
      * Waits for every spawn to end, keeping the workers that started (in their order) in
-     * {@link #all}; returns whether this thread was interrupted meanwhile.
+     * {@link #all}; an interrupt meanwhile is kept for the caller to see.
      */
-    private boolean collect(List<CompletableFuture<Worker>> spawned) {
+    private void collect(List<CompletableFuture<Worker>> spawned) {
         boolean interrupted = false;
         for (CompletableFuture<Worker> worker : spawned) {
             while (true) {
@@ -164,7 +172,9 @@ final class ProcessPool extends Pool {
                 }
             }
         }
-        return interrupted;
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** On the worker's own reader thread: starts its JVM and its standard error's reader, then reads its output. */
@@ -175,7 +185,8 @@ final class ProcessPool extends Pool {
             process = new ProcessBuilder(command).start();
             worker = new Worker(number, process);
             worker.threads.add(Thread.currentThread());
-            worker.threads.add(Thread.ofPlatform().daemon().name("pool-worker-" + number + "-stderr").start(() -> readStderr(worker)));
+            worker.stderrReader = Thread.ofPlatform().daemon().name("pool-worker-" + number + "-stderr").start(() -> readStderr(worker));
+            worker.threads.add(worker.stderrReader);
         } catch (IOException | RuntimeException | Error e) {
             if (process != null) {
                 process.destroyForcibly();
@@ -280,11 +291,18 @@ final class ProcessPool extends Pool {
         } catch (IOException e) {
             protocolError = "could not be read (" + e.getMessage() + ")";
         } catch (RuntimeException | Error e) {
+            worker.ready.completeExceptionally(e);
             internalError(worker.slot, e);
             return;
         }
         flush(worker, batch);
         String what = ended(worker, protocolError);
+        // Its last lines on standard error say why it ended: let their reader catch up (it ends with the process).
+        try {
+            worker.stderrReader.join(STDERR_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         worker.ready.completeExceptionally(new IllegalStateException(worker.name() + " " + what + worker.stderrText()));
         died(worker.slot, "(pid " + worker.process.pid() + ") " + what + worker.stderrText());
     }
